@@ -1,0 +1,63 @@
+# Two commands do all set-up: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test install install-test system-packages lint-content bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[production]'
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[production,test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed system-packages
+
+install-test: $(VENV)/.installed-test system-packages
+
+# Debian packages: Pango for WeasyPrint, fonts for printing, Chromium for browser tests,
+# poppler-utils for looking at PDFs. Installed only when missing.
+system-packages:
+	@missing=""; \
+	for pkg in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium poppler-utils; do \
+	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+run: install
+	TOOLKIT_ENV=development $(BIN)/toolkit setup
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	TOOLKIT_ENV=development $(BIN)/toolkit run --host $(HOST) --port $(PORT)
+
+test: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(subst +psycopg,,$(PG_TEST_URL))', connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "PostgreSQL answers: running the suite again on it"; \
+	  TOOLKIT_TEST_DATABASE_URL='$(PG_TEST_URL)' $(BIN)/pytest -m "not browser"; \
+	else \
+	  echo "PostgreSQL does not answer on 127.0.0.1:5432: skipped the PostgreSQL run"; \
+	fi
+
+lint-content: $(VENV)/.installed
+
+bench: install-test
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,57 @@
+"""Walk the URL map: every route states who may use it, and the rule holds."""
+
+import pytest
+
+from tests.conftest import login
+from toolkit.auth.access import PUBLIC, SIGNED_IN
+
+SAMPLE_VALUES = {"int": "1", "default": "x", "string": "x", "path": "x"}
+
+
+def _url(rule) -> str:
+    url = rule.rule
+    for argument in rule.arguments:
+        converter = rule._converters[argument].__class__.__name__.lower().replace("converter", "")
+        url = url.replace(f"<{argument}>", SAMPLE_VALUES.get(converter, "x"))
+        for prefix in ("int:", "string:", "path:", "any:"):
+            url = url.replace(f"<{prefix}{argument}>", SAMPLE_VALUES.get(converter, "x"))
+    return url
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        view = app.view_functions[rule.endpoint]
+        method = "GET" if "GET" in rule.methods else "POST"
+        yield rule, view, method
+
+
+def test_every_route_states_who_may_use_it(app):
+    missing = [r.endpoint for r, view, _ in _routes(app) if not hasattr(view, "access")]
+    assert missing == []
+
+
+def test_anonymous_users_are_sent_to_login(app, client):
+    checked = 0
+    for rule, view, method in _routes(app):
+        if view.access == PUBLIC:
+            continue
+        response = client.open(_url(rule), method=method)
+        assert response.status_code == 302, rule.rule
+        assert "/login" in response.headers["Location"], rule.rule
+        checked += 1
+    assert checked >= 2
+
+
+@pytest.mark.parametrize("role", ["teacher", "editor"])
+def test_roles_are_refused_routes_not_meant_for_them(app, client, make_user, role):
+    user = make_user(role)
+    assert login(client, user.email).status_code == 302
+    for rule, view, method in _routes(app):
+        if view.access in (PUBLIC, SIGNED_IN) or role in view.access:
+            continue
+        if rule.endpoint == "auth.logout":
+            continue
+        response = client.open(_url(rule), method=method)
+        assert response.status_code == 403, rule.rule

@@ -1,0 +1,57 @@
+"""Migrations apply to an empty database and match the models exactly."""
+
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from tests.conftest import config_for_tests
+from toolkit import create_app
+from toolkit.extensions import db
+
+
+def _fresh_url(database_url: str, tmp_path):
+    if database_url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path / 'fresh.db'}", None
+    schema = f"mig_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in database_url else "?"
+    return f"{database_url}{sep}options=-csearch_path%3D{schema}", (engine, schema)
+
+
+@pytest.fixture
+def fresh_app(database_url, tmp_path):
+    url, cleanup = _fresh_url(database_url, tmp_path)
+    app = create_app(config_for_tests(url, tmp_path))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    if cleanup:
+        engine, schema = cleanup
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
+
+
+def test_migrations_apply_to_an_empty_database_without_drift(fresh_app):
+    with fresh_app.app_context():
+        upgrade()
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "render_as_batch": True}
+            )
+            diff = compare_metadata(context, db.metadata)
+    # Full-text index tables are created by migration only and are not models.
+    diff = [d for d in diff if not _is_search_index(d)]
+    assert diff == []
+
+
+def _is_search_index(difference) -> bool:
+    item = difference[1] if len(difference) > 1 else None
+    name = getattr(item, "name", "") or ""
+    return name.startswith("search_")

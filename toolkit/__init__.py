@@ -1,0 +1,58 @@
+"""The online-safety lesson toolkit: a Flask application."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from toolkit import security
+from toolkit.config import load_config
+from toolkit.extensions import csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; wiring only, no migrations and no network."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_config(app, config)
+    if app.config["PROXY_FIX"]:
+        n = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from toolkit import models  # noqa: F401  (registers every table on the metadata)
+    from toolkit.auth.services import load_session_user
+
+    login_manager.user_loader(load_session_user)
+
+    from toolkit.auth.views import bp as auth_bp
+    from toolkit.main.views import bp as main_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+
+    from toolkit.cli import register_commands
+    from toolkit.main import navigation
+
+    navigation.init_app(app)
+
+    register_commands(app)
+    security.init_app(app)
+    return app

@@ -1,0 +1,86 @@
+"""Sign in and sign out."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+
+from toolkit.audit.services import record
+from toolkit.auth.access import public, signed_in
+from toolkit.auth.forms import LoginForm
+from toolkit.auth.services import authenticate, end_sessions
+from toolkit.extensions import db, limiter
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_account_key() -> str:
+    return "login-account:" + request.form.get("email", "").strip().lower()
+
+
+def _login_failed(response) -> bool:
+    # A successful sign-in redirects; anything else counts against the limit.
+    return response.status_code != 302
+
+
+def limiter_config(name: str) -> str:
+    return current_app.config[name]
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow a 'next' that stays on this site."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/"):
+            return target
+    return url_for("main.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    lambda: limiter_config("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_login_failed
+)
+@limiter.limit(
+    lambda: limiter_config("LOGIN_LIMIT_PER_ACCOUNT"),
+    key_func=_login_account_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            session.clear()
+            login_user(user)
+            session.permanent = True
+            return redirect(_safe_next(request.args.get("next")))
+        flash("That email and password do not match an active account.", "error")
+        return render_template("auth/login.html", form=form), 401
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@signed_in
+def logout():
+    end_sessions(current_user)
+    record("logout", target=current_user.email)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))

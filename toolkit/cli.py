@@ -1,0 +1,66 @@
+"""The `toolkit` command (Flask's CLI group, so `flask --app toolkit ...` works too)."""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from toolkit.extensions import db
+
+
+def register_commands(app: Flask) -> None:
+    from toolkit.auth.cli import users_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(setup_command)
+
+
+@click.command("setup")
+@click.option("--admin-email", default="admin@example.org", show_default=True)
+@click.option("--skip-content", is_flag=True, help="Do not load the lesson library.")
+@with_appcontext
+def setup_command(admin_email: str, skip_content: bool) -> None:
+    """Migrate the database, load the library and create a first admin if there is none."""
+    from toolkit.auth.models import User
+    from toolkit.auth.services import create_user, default_organisation
+
+    upgrade()
+    if not skip_content:
+        load_library_if_available()
+    default_organisation()
+    if db.session.scalars(select(User).where(User.role == "admin")).first() is None:
+        password = secrets.token_urlsafe(12)
+        create_user(admin_email, "Administrator", "admin", password)
+        db.session.commit()
+        click.echo("")
+        click.echo("  A first administrator account was created. Sign in with:")
+        click.echo(f"    email:    {admin_email}")
+        click.echo(f"    password: {password}")
+        click.echo("  This password is shown only once; change it after signing in.")
+        click.echo("")
+    else:
+        db.session.commit()
+        click.echo("Sign in with your existing administrator account.")
+
+
+def load_library_if_available() -> None:
+    """Load lessons/ into the database when the content feature is installed."""
+    try:
+        from toolkit.content.cli import load_library_for_setup
+    except ImportError:
+        return
+    load_library_for_setup()
+
+
+def _create_app():
+    from toolkit import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(create_app=_create_app, help="The online-safety lesson toolkit.")

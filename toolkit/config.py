@@ -1,0 +1,105 @@
+"""Configuration: defaults in code, then the instance folder, then TOOLKIT_* variables."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+ENVIRONMENTS = ("production", "development", "testing")
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class Defaults:
+    """Settings every installation starts from; each may be overridden."""
+
+    ENV = "production"
+    SECRET_KEY: str | None = None
+    DATABASE_URL: str | None = None  # None: SQLite file in the instance folder
+    REDIS_URL: str | None = None  # None: embedded task queue, in-memory rate limits
+    LESSONS_DIR: str | None = None  # None: the lessons/ folder beside the package
+    UPLOAD_DIR: str | None = None  # None: <instance>/uploads
+    EXPORT_CACHE_DIR: str | None = None  # None: <instance>/exports
+    SQLITE_BUSY_TIMEOUT_MS = 5000
+    PROXY_FIX = 0  # number of trusted reverse proxies in front of the app
+
+    # Sessions: a teacher may write for hours; the CSRF token lives as long as the session.
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_ENABLED = True
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+
+    # argon2id, RFC 9106 second recommended option (64 MiB, t=3, p=4).
+    PASSWORD_HASH_TIME_COST = 3
+    PASSWORD_HASH_MEMORY_COST = 65536
+    PASSWORD_HASH_PARALLELISM = 4
+
+    # Sign-in throttling: failed attempts per account and per address.
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 5 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = "20 per 5 minutes"
+
+    AUDIT_RETENTION_DAYS = 730
+    LIBRARY_PAGE_SIZE = 20
+
+
+def load_config(app: Flask, overrides: dict | None) -> None:
+    """Fill app.config from defaults, the instance folder, the environment and overrides."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("TOOLKIT")
+    if overrides:
+        app.config.update(overrides)
+
+    env = app.config["ENV"]
+    if env not in ENVIRONMENTS:
+        raise RuntimeError(f"TOOLKIT_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    if env != "production":
+        app.config["SESSION_COOKIE_SECURE"] = False
+    app.config["DEBUG"] = env == "development" and app.config.get("DEBUG", False)
+    app.config["TESTING"] = env == "testing"
+
+    instance = Path(app.instance_path)
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = f"sqlite:///{instance / 'toolkit.db'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["DATABASE_URL"])
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    root = Path(app.root_path).parent
+    app.config["LESSONS_DIR"] = str(app.config["LESSONS_DIR"] or root / "lessons")
+    app.config["UPLOAD_DIR"] = str(app.config["UPLOAD_DIR"] or instance / "uploads")
+    app.config["EXPORT_CACHE_DIR"] = str(app.config["EXPORT_CACHE_DIR"] or instance / "exports")
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = instance_secret_key(instance)
+    if len(str(app.config["SECRET_KEY"])) < MIN_SECRET_KEY_LENGTH and env == "production":
+        raise RuntimeError(
+            f"TOOLKIT_SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters; "
+            "production refuses to start without a real secret key"
+        )
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the usual way."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def instance_secret_key(instance: Path) -> str:
+    """Read the instance folder's secret key, generating it on first run (mode 0600)."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.touch(mode=0o600)
+    path.write_text(key + "\n")
+    return key

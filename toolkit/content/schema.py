@@ -1,0 +1,181 @@
+"""The schema every content file is checked against (see docs/lesson-format.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal, get_args
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    model_validator,
+)
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=120)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+BandSlug = Literal["4-7", "7-11", "11-14", "14-18"]
+
+BlockKind = Literal[
+    "safeguarding-note",
+    "ground-rules",
+    "starter",
+    "activity",
+    "discussion",
+    "scenario",
+    "worksheet",
+    "quiz",
+    "plenary",
+    "assessment",
+    "differentiation",
+    "teacher-notes",
+    "help-and-reporting",
+    "parent-letter",
+]
+BLOCK_KINDS: tuple[str, ...] = get_args(BlockKind)
+Audience = Literal["teacher", "pupil", "parent"]
+AUDIENCES: tuple[str, ...] = get_args(Audience)
+RouteKind = Literal[
+    "child-helpline",
+    "csam-hotline",
+    "image-removal",
+    "police-report",
+    "online-harm-report",
+    "adult-support",
+]
+ROUTE_KINDS: tuple[str, ...] = get_args(RouteKind)
+BANDS: tuple[str, ...] = get_args(BandSlug)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _objective(text: str) -> str:
+    if not text.startswith("Pupils will be able to"):
+        raise ValueError('an objective starts with "Pupils will be able to"')
+    return text
+
+
+class VocabularyEntry(Strict):
+    term: Text
+    definition: Text
+
+
+class LessonFrontMatter(Strict):
+    slug: Slug
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
+    band: BandSlug
+    minutes: int = Field(ge=10, le=120)
+    topics: list[Slug] = Field(min_length=1)
+    strands: list[Slug] = Field(min_length=1)
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=600)]
+    objectives: list[Annotated[Text, AfterValidator(_objective)]] = Field(
+        min_length=2, max_length=4
+    )
+    vocabulary: list[VocabularyEntry] = Field(default_factory=list)
+
+
+class SharedBlockFrontMatter(Strict):
+    slug: Slug
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    kind: BlockKind
+    audience: Audience
+    min_age: int = Field(ge=3, le=19)
+    max_age: int = Field(ge=3, le=19)
+    minutes: int = Field(default=0, ge=0, le=120)
+    topics: list[Slug] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ages(self):
+        if self.min_age > self.max_age:
+            raise ValueError("min_age is greater than max_age")
+        return self
+
+
+AgeRange = Annotated[str, StringConstraints(pattern=r"^\d{1,2}-\d{1,2}$")]
+
+
+class InlineBlockAttributes(Strict):
+    """Attributes of a block written inside a lesson: `## Title {#slug kind=... audience=...}`."""
+
+    slug: Slug
+    kind: BlockKind
+    audience: Audience
+    minutes: int = Field(default=0, ge=0, le=120)
+    ages: AgeRange | None = None
+
+
+class UsedBlockAttributes(Strict):
+    """Attributes of a reference to a shared block: `## Title {use=slug minutes=3}`."""
+
+    use: Slug
+    minutes: int | None = Field(default=None, ge=0, le=120)
+
+
+class AgeBandEntry(Strict):
+    slug: BandSlug
+    name: Text
+    min_age: int
+    max_age: int
+    period_minutes: int = Field(ge=10, le=120)
+
+
+class NamedEntry(Strict):
+    slug: Slug
+    name: Text
+    description: str = ""
+
+
+def _https(url: HttpUrl) -> HttpUrl:
+    if url.scheme != "https":
+        raise ValueError("use an https:// address")
+    return url
+
+
+HttpsUrl = Annotated[HttpUrl, AfterValidator(_https)]
+Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 \-]{1,20}$")]
+
+
+class EmergencyNumber(Strict):
+    number: Phone
+    note: str = ""
+    source: HttpUrl  # the page read; some official pages are still served over http
+    checked: dt.date
+
+
+class Route(Strict):
+    id: Slug
+    name: Text
+    kind: RouteKind
+    purpose: Text
+    audience: Text
+    phone: Phone | None = None
+    web: HttpsUrl | None = None
+    hours: str | None = None
+    cost: str | None = None
+    anonymous: bool | None = None
+    source: HttpUrl  # the page read; some official pages are still served over http
+    checked: dt.date
+
+    @model_validator(mode="after")
+    def _reachable(self):
+        if not self.phone and not self.web:
+            raise ValueError("a route needs a phone number or a web address")
+        return self
+
+
+class CountryHelplines(Strict):
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    name: Text
+    language: str = ""
+    emergency: EmergencyNumber
+    routes: list[Route] = Field(min_length=1)
+
+
+ATTRIBUTE_TOKEN = re.compile(r'#(?P<slug>[^\s}]+)|(?P<key>[a-z_]+)=(?P<value>"[^"]*"|[^\s}]+)')
