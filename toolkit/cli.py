@@ -15,8 +15,10 @@ from toolkit.extensions import db
 
 def register_commands(app: Flask) -> None:
     from toolkit.auth.cli import users_cli
+    from toolkit.content.cli import content_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(content_cli)
     app.cli.add_command(setup_command)
 
 
@@ -28,10 +30,11 @@ def setup_command(admin_email: str, skip_content: bool) -> None:
     """Migrate the database, load the library and create a first admin if there is none."""
     from toolkit.auth.models import User
     from toolkit.auth.services import create_user, default_organisation
+    from toolkit.content.cli import load_library_for_setup
 
     upgrade()
     if not skip_content:
-        load_library_if_available()
+        load_library_for_setup()
     default_organisation()
     if db.session.scalars(select(User).where(User.role == "admin")).first() is None:
         password = secrets.token_urlsafe(12)
@@ -46,15 +49,6 @@ def setup_command(admin_email: str, skip_content: bool) -> None:
     else:
         db.session.commit()
         click.echo("Sign in with your existing administrator account.")
-
-
-def load_library_if_available() -> None:
-    """Load lessons/ into the database when the content feature is installed."""
-    try:
-        from toolkit.content.cli import load_library_for_setup
-    except ImportError:
-        return
-    load_library_for_setup()
 
 
 def _create_app():

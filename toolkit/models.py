@@ -2,5 +2,31 @@
 
 from toolkit.audit.models import AuditEvent
 from toolkit.auth.models import Organisation, User
+from toolkit.content.models import (
+    AgeBand,
+    Block,
+    BlockVersion,
+    Country,
+    HelpRoute,
+    Lesson,
+    LessonItem,
+    LessonVersion,
+    Strand,
+    Topic,
+)
 
-__all__ = ["AuditEvent", "Organisation", "User"]
+__all__ = [
+    "AgeBand",
+    "AuditEvent",
+    "Block",
+    "BlockVersion",
+    "Country",
+    "HelpRoute",
+    "Lesson",
+    "LessonItem",
+    "LessonVersion",
+    "Organisation",
+    "Strand",
+    "Topic",
+    "User",
+]

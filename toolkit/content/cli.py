@@ -1,0 +1,81 @@
+"""`toolkit content ...`: load, dump, inspect and lint the lesson library."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from toolkit.audit.services import record
+from toolkit.content.dump import dump_library
+from toolkit.content.errors import ContentError
+from toolkit.content.library import read_library
+from toolkit.content.loader import load_library
+from toolkit.content.stats import library_stats, stats_text
+from toolkit.extensions import db
+
+content_cli = AppGroup("content", help="Load, dump, inspect and lint the lesson library.")
+
+
+def print_problems(error: ContentError) -> None:
+    for problem in error.problems:
+        click.echo(str(problem), err=True)
+    count = len(error.problems)
+    click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was loaded.", err=True)
+
+
+@content_cli.command("load")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+def load_command(folder: Path | None) -> None:
+    """Load the library from FOLDER (default: lessons/) in one transaction."""
+    folder = folder or Path(current_app.config["LESSONS_DIR"])
+    try:
+        library = read_library(folder)
+        report = load_library(library)
+        if report.changed:
+            record("content.load", target=str(folder), detail={"lines": report.lines()})
+        db.session.commit()
+    except ContentError as exc:
+        db.session.rollback()
+        print_problems(exc)
+        raise SystemExit(1) from None
+    except Exception:
+        db.session.rollback()
+        raise
+    for line in report.lines():
+        click.echo(line)
+
+
+@content_cli.command("dump")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def dump_command(folder: Path) -> None:
+    """Write the database's library to FOLDER in the lessons/ file format."""
+    count = dump_library(folder)
+    click.echo(f"Wrote {count} files to {folder}.")
+
+
+@content_cli.command("stats")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def stats_command(fmt: str) -> None:
+    """Count lessons per topic and band, blocks per kind and help routes per country."""
+    stats = library_stats()
+    if fmt == "json":
+        click.echo(json.dumps(stats, indent=2))
+    else:
+        click.echo(stats_text(stats))
+
+
+def load_library_for_setup() -> None:
+    """Load lessons/ as part of `toolkit setup`; a broken library stops the setup."""
+    folder = Path(current_app.config["LESSONS_DIR"])
+    try:
+        report = load_library(read_library(folder))
+        db.session.commit()
+    except ContentError as exc:
+        db.session.rollback()
+        print_problems(exc)
+        raise SystemExit(1) from None
+    click.echo("Lesson library: " + "; ".join(report.lines()))
