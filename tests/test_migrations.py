@@ -5,7 +5,7 @@ import uuid
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, text
 
 from tests.conftest import config_for_tests
@@ -55,3 +55,12 @@ def _is_search_index(difference) -> bool:
     item = difference[1] if len(difference) > 1 else None
     name = getattr(item, "name", "") or ""
     return name.startswith("search_")
+
+
+def test_migrations_downgrade_and_upgrade_again(fresh_app):
+    with fresh_app.app_context():
+        upgrade()
+        downgrade(revision="base")
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM lesson")).scalar() == 0

@@ -43,10 +43,12 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.user_loader(load_session_user)
 
     from toolkit.auth.views import bp as auth_bp
+    from toolkit.library.views import bp as library_bp
     from toolkit.main.views import bp as main_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(library_bp)
 
     from toolkit.cli import register_commands
     from toolkit.main import navigation

@@ -42,7 +42,9 @@ class LoadReport:
 
     @property
     def changed(self) -> bool:
-        return bool(sum(self.created.values()) + sum(self.updated.values()) + sum(self.retired.values()))
+        return bool(
+            sum(self.created.values()) + sum(self.updated.values()) + sum(self.retired.values())
+        )
 
     def lines(self) -> list[str]:
         kinds = ("lesson", "block", "country", "topic", "strand", "band")

@@ -1,4 +1,4 @@
-"""The lesson library in the database: reference data, blocks and lessons with immutable versions."""
+"""The lesson library in the database: reference data, and blocks and lessons with versions."""
 
 from __future__ import annotations
 

@@ -48,17 +48,17 @@ def remove_lesson(lesson_id: int) -> None:
 
 
 def match_clause(query: str):
-    """Return (SQL fragment selecting matching lesson ids with a rank, params), or None."""
+    """Return (SQL selecting (lesson id, rank) of matching lessons, params), or None."""
     words = WORD.findall(query.lower())[:12]
     if not words:
         return None
     if _dialect() == "postgresql":
+        # Words are \w+ only, so the tsquery holds no operators from the user; prefix the last.
         sql = (
-            "SELECT lesson_id AS id, ts_rank(doc, q) AS rank FROM search_lesson, "
-            "to_tsvector('english', title || ' ' || objectives || ' ' || body) AS doc, "
-            "plainto_tsquery('english', :q) AS q WHERE doc @@ q"
+            "SELECT lesson_id AS id, ts_rank(document, q) AS rank "
+            "FROM search_lesson, to_tsquery('english', :q) AS q WHERE document @@ q"
         )
-        return sql, {"q": " ".join(words)}
+        return sql, {"q": " & ".join(words) + ":*"}
     # Quote each word so FTS5 syntax in user input is inert; prefix-match the last word.
     terms = [f'"{w}"' for w in words]
     terms[-1] += "*"

@@ -34,7 +34,9 @@ def library_stats() -> dict:
 
     return {
         "lessons": len(lessons),
-        "lessons_per_band": {b: sum(1 for x in lessons if x.current_version.band == b) for b in bands},
+        "lessons_per_band": {
+            b: sum(1 for x in lessons if x.current_version.band == b) for b in bands
+        },
         "lessons_per_topic_and_band": table(topic_band),
         "lessons_per_strand_and_band": table(strand_band),
         "blocks_per_kind": dict(sorted(kinds.items())),
@@ -46,8 +48,14 @@ def library_stats() -> dict:
 def stats_text(stats: dict) -> str:
     """Render the stats as readable plain-text tables."""
     bands = list(stats["lessons_per_band"])
-    out = [f"{stats['lessons']} lessons: " + ", ".join(f"{n} for {b}" for b, n in stats["lessons_per_band"].items())]
-    for title, key in (("Topic", "lessons_per_topic_and_band"), ("Strand", "lessons_per_strand_and_band")):
+    out = [
+        f"{stats['lessons']} lessons: "
+        + ", ".join(f"{n} for {b}" for b, n in stats["lessons_per_band"].items())
+    ]
+    for title, key in (
+        ("Topic", "lessons_per_topic_and_band"),
+        ("Strand", "lessons_per_strand_and_band"),
+    ):
         rows = stats[key]
         width = max([len(title)] + [len(r) for r in rows])
         out.append("")
@@ -56,7 +64,12 @@ def stats_text(stats: dict) -> str:
             cells = "  ".join(f"{counts[b] or '-':>5}" for b in bands)
             out.append(f"{name:<{width}}  {cells}")
     out.append("")
-    out.append("Blocks per kind: " + ", ".join(f"{k} {n}" for k, n in stats["blocks_per_kind"].items()))
+    out.append(
+        "Blocks per kind: " + ", ".join(f"{k} {n}" for k, n in stats["blocks_per_kind"].items())
+    )
     countries = stats["helplines_per_country"]
-    out.append(f"Help routes for {len(countries)} countries: " + ", ".join(f"{c} {n}" for c, n in countries.items()))
+    out.append(
+        f"Help routes for {len(countries)} countries: "
+        + ", ".join(f"{c} {n}" for c, n in countries.items())
+    )
     return "\n".join(out)

@@ -1,0 +1,81 @@
+"""Build small lesson libraries on disk for tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+LESSON_TEMPLATE = """---
+slug: {slug}
+title: {title}
+band: "{band}"
+minutes: {minutes}
+topics: [{topics}]
+strands: [online-relationships]
+summary: A short lesson used by the test suite to exercise the library.
+objectives:
+  - Pupils will be able to name an adult they trust.
+  - Pupils will be able to say how to report something that worries them.
+vocabulary:
+  - term: Consent
+    definition: Saying yes freely, and knowing you can change your mind.
+---
+
+## Safeguarding note {{#{slug}-safeguarding kind=safeguarding-note audience=teacher}}
+
+Tell your designated safeguarding lead before teaching. Some pupils may have lived this.
+If a pupil tells you something, listen, do not promise secrecy and follow your school's policy.
+
+## Ground rules {{use={ground_rules}}}
+
+## Starter {{#{slug}-starter kind=starter audience=pupil minutes={starter}}}
+
+{starter_text}
+
+## Main activity {{#{slug}-activity kind=activity audience=teacher minutes={activity}}}
+
+Read the story of Sam, a fictional pupil, with the class. Ask what Sam could do next.
+
+## Getting help {{use={help}}}
+"""
+
+
+def lesson_text(
+    slug: str,
+    band: str = "11-14",
+    minutes: int = 45,
+    title: str | None = None,
+    topics: str = "reporting-and-help",
+    starter_text: str = "Think of the adults you could talk to if something online felt wrong.",
+) -> str:
+    shared = "11-18" if band in ("11-14", "14-18") else band
+    ground_minutes = {"4-7": 2, "7-11": 3}.get(band, 3)
+    starter = 5
+    return LESSON_TEMPLATE.format(
+        slug=slug,
+        title=title or f"Test lesson {slug}",
+        band=band,
+        minutes=minutes,
+        topics=topics,
+        ground_rules=f"ground-rules-{shared}",
+        help=f"help-and-reporting-{shared}",
+        starter=starter,
+        activity=minutes - starter - ground_minutes,
+        starter_text=starter_text,
+    )
+
+
+def make_library(root: Path, lessons: dict[str, str] | None = None, countries=("gb",)) -> Path:
+    """Copy the real reference data and shared blocks to root, then write the given lessons."""
+    for folder in ("reference", "blocks"):
+        shutil.copytree(ROOT / "lessons" / folder, root / folder)
+    (root / "helplines").mkdir()
+    for code in countries:
+        shutil.copy(ROOT / "lessons" / "helplines" / f"{code}.yaml", root / "helplines")
+    for band in ("4-7", "7-11", "11-14", "14-18"):
+        (root / band).mkdir()
+    for rel, text in (lessons or {}).items():
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
