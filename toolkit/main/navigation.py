@@ -33,7 +33,7 @@ DESTINATIONS = (
         "Print a whole unit or a term's lessons for several classes at once.",
     ),
     Destination(
-        "admin.review_queue",
+        "review.queue",
         "Review",
         "Review submitted lessons and publish them to the library.",
         ("admin", "editor"),

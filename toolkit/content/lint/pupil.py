@@ -86,14 +86,13 @@ def _named(ctx: BlockContext) -> dict[str, int]:
                 found.setdefault(name, match.offset)
             continue
         for unit in ctx.text.units:
-            plain = fold(unit.text)
-            hit = pattern.search(plain)
+            hit = pattern.search(unit.text)
             if hit:
                 found.setdefault(name, unit.offset_at(hit.start()))
                 break
     known = {name.lower() for name in found}
     for unit in ctx.text.units:
-        for hit in NAMED_CHALLENGE.finditer(fold(unit.text)):
+        for hit in NAMED_CHALLENGE.finditer(unit.text):
             words = (hit.group(1) or "").split()
             if words and words[0] in GENERIC_CHALLENGE:
                 continue

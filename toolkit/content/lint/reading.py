@@ -59,13 +59,13 @@ def sentences(text: BlockText) -> list[tuple[int, str]]:
     """Split a block's units into (line offset, sentence), ending each unit as a sentence."""
     found = []
     for unit in text.units:
-        plain = fold(unit.text).strip()
-        for match in SENTENCE.finditer(plain):
-            sentence = match.group(0).strip()
+        for match in SENTENCE.finditer(unit.text):
+            sentence = fold(match.group(0)).strip()
             if WORD.search(sentence):
                 if sentence[-1] not in ".!?\"')]":
                     sentence += "."
-                found.append((unit.offset_at(match.start()), sentence))
+                start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
+                found.append((unit.offset_at(start), sentence))
     return found
 
 
