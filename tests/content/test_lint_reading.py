@@ -8,8 +8,7 @@ import pytest
 
 from toolkit.content.documents import BlockDoc
 from toolkit.content.library import Library
-from toolkit.content.lint import lint_block, lint_library, score_block
-from toolkit.content.lint import reading
+from toolkit.content.lint import lint_block, lint_library, reading, score_block
 from toolkit.content.lint.text import BlockText
 
 SIMPLE = (
@@ -102,7 +101,10 @@ def test_a_waiver_covers_reading() -> None:
 
 
 def test_markdown_list_items_are_scored_as_sentences() -> None:
-    body = "- ask first\n- say no if you want\n- tell an adult you trust\n\n[lines: 3]\n\n### Card: Sam"
+    body = "\n".join(
+        ["- ask first", "- say no if you want", "- tell an adult you trust", "", "[lines: 3]"]
+        + ["", "### Card: Sam"]
+    )
     found = reading.sentences(BlockText(body))
     assert [text for _, text in found] == [
         "ask first.",

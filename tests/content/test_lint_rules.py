@@ -11,10 +11,24 @@ from toolkit.content.library import Library
 from toolkit.content.lint import RULES, Finding, band_for_age, lint_block, lint_lesson, lint_library
 
 PATH = "11-14/test-lesson.md"
+# The IDs of the rules table in CONTENT-GUIDE.md.
 GUIDE_RULES = (
-    "FEAR BLAME FOREVER TERMS STRANGER HELP DSL DISTANCE IMAGERY SEXTORTION DONT NAMES HOMEWORK "
-    "READING PII"
-).split()
+    "FEAR",
+    "BLAME",
+    "FOREVER",
+    "TERMS",
+    "STRANGER",
+    "HELP",
+    "DSL",
+    "DISTANCE",
+    "IMAGERY",
+    "SEXTORTION",
+    "DONT",
+    "NAMES",
+    "HOMEWORK",
+    "READING",
+    "PII",
+)
 
 
 def make_block(
@@ -101,6 +115,7 @@ FLAGGED = {
         "You\u2019ll get in serious trouble if anyone finds out.",
         "If you share it you will be\narrested, and that is that.",
         "Remind them they are breaking the law and the police will come.",
+        "If you don't delete it, you will be arrested.",
     ],
     "BLAME": [
         "She should have known better than to send it.",
@@ -114,6 +129,7 @@ FLAGGED = {
         "You shouldn\u2019t have sent it.",
         "What were you thinking?",
         "She was stupid to send it.",
+        "If you'd never sent it, this would not have happened.",
     ],
     "TERMS": [
         "Explain that child pornography is illegal.",
@@ -180,6 +196,7 @@ NOT_FLAGGED = {
         "Some pupils worry they would be in trouble if they told.",
         "Sam felt scared when he saw the video.",
         "This will not ruin your life: help is there.",
+        'Groomers use traps and threats ("you\'ll be in trouble too").',
     ],
     "BLAME": [
         "It is never your fault.",
@@ -191,6 +208,8 @@ NOT_FLAGGED = {
         "The person who shared the photo should not have shared it.",
         'Say "it is not your fault" rather than "you should have known better".',
         '1. *"What were you thinking?"* **Unhelpful.** It blames her.',
+        "If a pupil suggests she is partly to blame, come back to it next lesson.",
+        "If you would not send it to your gran, do not send it.",
     ],
     "TERMS": [
         "This is child sexual abuse material.",
@@ -244,7 +263,11 @@ HELPLINES = ("0800 1111", "999", "116 111")
 
 
 def cases(table: dict[str, list[str]]) -> list:
-    return [pytest.param(rule, text, id=f"{rule}-{i}") for rule, texts in table.items() for i, text in enumerate(texts)]
+    return [
+        pytest.param(rule, text, id=f"{rule}-{i}")
+        for rule, texts in table.items()
+        for i, text in enumerate(texts)
+    ]
 
 
 @pytest.mark.parametrize(("rule", "text"), cases(FLAGGED))
@@ -457,7 +480,10 @@ def test_sextortion_lesson_with_all_five_messages_passes() -> None:
     [
         ("do not pay", FIVE.replace("Do not pay. ", "")),
         ("stop contact (block)", FIVE.replace("Stop contact and block them. ", "")),
-        ("keep the messages, not the images", FIVE.replace("Keep the messages, not the images. ", "")),
+        (
+            "keep the messages, not the images",
+            FIVE.replace("Keep the messages, not the images. ", ""),
+        ),
         ("report", FIVE.replace("Report it. ", "")),
         ("it is not your fault", FIVE.replace(" It is not your fault.", "")),
     ],
@@ -505,7 +531,9 @@ def test_forever_flags_a_claim_without_a_removal_route(claim: str) -> None:
     ],
 )
 def test_forever_accepts_a_claim_next_to_a_removal_route(route: str) -> None:
-    lesson = make_lesson(make_block("Some people say it stays online forever."), make_block(route, slug="r"))
+    lesson = make_lesson(
+        make_block("Some people say it stays online forever."), make_block(route, slug="r")
+    )
     assert not active(lint_lesson(lesson), "FOREVER")
 
 
@@ -521,7 +549,9 @@ def test_terms_requires_sexting_to_be_explained() -> None:
     explained_in_text = make_lesson(make_block("Sexting means sending nude or sexual images."))
     assert not active(lint_lesson(explained_in_text), "TERMS")
     vocabulary = ({"term": "Sexting", "definition": "Sending nude or sexual images."},)
-    explained_in_vocabulary = make_lesson(make_block("Pupils discuss sexting."), vocabulary=vocabulary)
+    explained_in_vocabulary = make_lesson(
+        make_block("Pupils discuss sexting."), vocabulary=vocabulary
+    )
     assert not active(lint_lesson(explained_in_vocabulary), "TERMS")
 
 
@@ -568,7 +598,9 @@ def test_a_waiver_that_waives_nothing_is_a_warning_in_a_lesson() -> None:
 
 
 def test_lesson_level_findings_are_waived_by_a_waiver_in_the_lesson() -> None:
-    body = "<!-- lint-allow HELP: a teacher-only briefing; pupils get the help sheet next lesson -->"
+    body = (
+        "<!-- lint-allow HELP: a teacher-only briefing; pupils get the help sheet next lesson -->"
+    )
     lesson = make_lesson(safeguarding_note(), make_block(body + "\nBriefing."), standard=False)
     findings = [f for f in lint_lesson(lesson) if f.rule == "HELP"]
     assert findings and all(f.waived for f in findings)
@@ -576,7 +608,11 @@ def test_lesson_level_findings_are_waived_by_a_waiver_in_the_lesson() -> None:
 
 def test_lint_library_lints_shared_blocks_once_with_their_own_band() -> None:
     shared = make_block(
-        "You will be arrested.", slug="shared-fear", path="blocks/shared-fear.md", shared=True, max_age=11
+        "You will be arrested.",
+        slug="shared-fear",
+        path="blocks/shared-fear.md",
+        shared=True,
+        max_age=11,
     )
     first, second = make_lesson(shared), make_lesson(shared)
     second.slug, second.path = "second", "11-14/second.md"
@@ -599,8 +635,17 @@ def test_registry_covers_every_rule_of_the_guide() -> None:
 def test_finding_to_dict_has_every_field() -> None:
     (finding,) = flags("Boys will be boys.", "BLAME")
     assert set(finding.to_dict()) == {
-        "rule", "severity", "message", "reason", "source", "path", "line", "block_slug",
-        "waived", "waiver_reason", "details",
+        "rule",
+        "severity",
+        "message",
+        "reason",
+        "source",
+        "path",
+        "line",
+        "block_slug",
+        "waived",
+        "waiver_reason",
+        "details",
     }
 
 

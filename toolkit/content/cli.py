@@ -13,11 +13,13 @@ from toolkit.audit.services import record
 from toolkit.content.dump import dump_library
 from toolkit.content.errors import ContentError
 from toolkit.content.library import read_library
+from toolkit.content.lint.cli import lint_command
 from toolkit.content.loader import load_library
 from toolkit.content.stats import library_stats, stats_text
 from toolkit.extensions import db
 
 content_cli = AppGroup("content", help="Load, dump, inspect and lint the lesson library.")
+content_cli.add_command(lint_command)
 
 
 def print_problems(error: ContentError) -> None:

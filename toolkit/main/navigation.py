@@ -64,4 +64,5 @@ def init_app(app: Flask) -> None:
         return {
             "nav_links": lambda: [(d.endpoint, d.title) for d in visible_destinations()],
             "home_tiles": visible_destinations,
+            "view_names": current_app.view_functions,
         }

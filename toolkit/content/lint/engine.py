@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from toolkit.content.documents import BlockDoc, LessonDoc, Waiver
 from toolkit.content.lint.base import (
@@ -131,8 +132,6 @@ class Waivers:
 
 
 def _waived(finding: Finding, reason: str) -> Finding:
-    from dataclasses import replace
-
     return replace(finding, waived=True, waiver_reason=reason)
 
 

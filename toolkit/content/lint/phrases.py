@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from toolkit.content.lint.base import BlockContext, Hit
-from toolkit.content.lint.text import BlockText, Match, word_set
+from toolkit.content.lint.text import BOUNDARIES, CLAUSE_ENDS, BlockText, Match, word_set
 
 NEGATIONS = frozenset({"not", "never", "no", "nobody", "nothing", "neither", "nor", "without"})
 # A phrase quoted in order to correct it ("say X rather than Y", "avoid saying Y") is advice,
@@ -23,10 +23,12 @@ CORRECTION = re.compile(
 )
 CORRECTION_WINDOW = 10
 # "Zara thinks it is all her fault" voices a character's mistaken belief for pupils to
-# challenge; it is not the lesson blaming her.
+# challenge, and "if a pupil suggests she is partly to blame" tells the teacher what to do
+# about one; neither is the lesson blaming her.
 BELIEF = word_set(
     "think thinks thought believe believes believed feel feels felt worry worries worried "
-    "fear fears feared afraid scared imagine imagines assume assumes convinced"
+    "fear fears feared afraid scared imagine imagines assume assumes convinced suggest "
+    "suggests suggested imply implies implied says said claim claims claimed argue argues"
 )
 BELIEF_WINDOW = 20  # the whole sentence before the match, in practice
 
@@ -72,6 +74,9 @@ class PhraseRule:
     rule: str
     phrases: tuple[Phrase, ...]
     negation_window: int = 4  # words before a match searched for "not", "never"...; 0: none
+    # A negation belongs to its own clause ("If you don't delete it, you will be arrested" is a
+    # threat), except where a list of verbs shares one ("do not save, screenshot or forward").
+    negation_crosses_commas: bool = False
     correction: bool = True  # skip a phrase quoted to correct it ("rather than ...")
     speech: bool = True  # skip a character's quoted words and quotations marked as myths
     belief: bool = False  # skip a character's reported belief ("she thinks ...")
@@ -138,6 +143,10 @@ FEAR = PhraseRule(
         phrase(
             r"(?:you|they) (?:will|could|would|might|may|can) (?:be|get) (?:in|into) "
             r"(?:big |serious |real |so much |a lot of |deep |huge )?trouble",
+            hint="Tell pupils the opposite: they will not be in trouble for telling, whatever "
+            "happened. Fear of getting into trouble is what keeps children silent.",
+        ),
+        phrase(
             r"(?:you|they) (?:will|could|would|might|may) (?:never|not) (?:be able to )?"
             r"(?:get|find) a job",
             rf"haunt (?:you|them|her|him) (?:forever|for the rest of {POSSESSIVE} li(?:fe|ves))",
@@ -159,6 +168,7 @@ BLAME = PhraseRule(
             r"(?:send|take|share|post|trust|agree|go|meet|believe|talk|reply)",
             rf"if (?:only )?{PRONOUN} (?:had not|had never|never|would not have|would never have) "
             r"(?:sent|send|taken|take|shared|posted|trusted|agreed|gone|met|replied)",
+            rf"if (?:only )?{PRONOUN} would (?:not|never) (?:sent|taken|shared|posted|trusted)",
             r"should (?:not|never) have (?:sent|taken|trusted|agreed|gone|met|replied|believed)",
         ),
         phrase(
@@ -284,6 +294,7 @@ IMAGERY = PhraseRule(
         ),
     ),
     negation_window=6,
+    negation_crosses_commas=True,
 )
 
 HOMEWORK = PhraseRule(
@@ -312,7 +323,8 @@ def guarded(text: BlockText, match: Match, rule: PhraseRule) -> bool:
     if rule.belief and BELIEF.intersection(text.before(match.index, BELIEF_WINDOW)):
         return True
     if rule.negation_window:
-        near = text.before(match.index, rule.negation_window)
+        stops = BOUNDARIES if rule.negation_crosses_commas else CLAUSE_ENDS
+        near = text.before(match.index, rule.negation_window, stops)
         if NEGATIONS.intersection(near):
             return True
     if rule.correction:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -62,34 +63,40 @@ def _canonical(name: str) -> str:
     return " ".join(word for token in TOKEN.findall(fold(name)) for word in expand(token.lower()))
 
 
+@dataclass(frozen=True)
+class NameList:
+    """The names of names.toml as two patterns, and the listed spelling behind each match."""
+
+    canonical: re.Pattern[str]  # on canonical words: case and punctuation do not matter
+    exact: re.Pattern[str]  # on the written text: only the listed capitals match
+    names: dict[str, str]  # canonical words or exact text -> the name as listed
+
+
+def _alternation(keys: list[str]) -> re.Pattern[str]:
+    # Longest first, so "Facebook Messenger" wins over "Facebook".
+    choices = "|".join(re.escape(key) for key in sorted(keys, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{choices})(?!\w)")
+
+
 @cache
-def name_patterns() -> tuple[tuple[str, re.Pattern[str], bool], ...]:
-    """Return (name, pattern, on_canonical) for every listed name, read from names.toml."""
+def name_list() -> NameList:
+    """Read names.toml once."""
     with NAMES_FILE.open("rb") as handle:
         data = tomllib.load(handle)
-    patterns = []
-    for name in [*data["names"], *data["challenges"]]:
-        canonical = re.escape(_canonical(name))
-        patterns.append((name, re.compile(rf"(?<!\w){canonical}(?!\w)"), True))
-    for name in data["exact_case"]:
-        patterns.append((name, re.compile(rf"(?<!\w){re.escape(fold(name))}(?!\w)"), False))
-    return tuple(patterns)
+    names = {_canonical(name): name for name in [*data["names"], *data["challenges"]]}
+    exact = {fold(name): name for name in data["exact_case"]}
+    return NameList(_alternation(list(names)), _alternation(list(exact)), {**names, **exact})
 
 
 def _named(ctx: BlockContext) -> dict[str, int]:
     """Return each app, game or challenge named in the block with its first line offset."""
+    listed = name_list()
     found: dict[str, int] = {}
-    for name, pattern, on_canonical in name_patterns():
-        if on_canonical:
-            match = next(ctx.text.find(pattern), None)
-            if match is not None:
-                found.setdefault(name, match.offset)
-            continue
-        for unit in ctx.text.units:
-            hit = pattern.search(unit.text)
-            if hit:
-                found.setdefault(name, unit.offset_at(hit.start()))
-                break
+    for match in ctx.text.find(listed.canonical):
+        found.setdefault(listed.names[ctx.text.canon_of(match)], match.offset)
+    for unit in ctx.text.units:
+        for hit in listed.exact.finditer(unit.text):
+            found.setdefault(listed.names[hit.group(0)], unit.offset_at(hit.start()))
     known = {name.lower() for name in found}
     for unit in ctx.text.units:
         for hit in NAMED_CHALLENGE.finditer(unit.text):

@@ -14,6 +14,12 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+
+def word_set(text: str) -> frozenset[str]:
+    """Return the space-separated words of text as a set (for long word lists)."""
+    return frozenset(text.split())
+
+
 FOLD = str.maketrans(
     {
         "\u2019": "'",
@@ -30,13 +36,6 @@ FOLD = str.maketrans(
     }
 )
 COMMENT = re.compile(r"<!--.*?-->")
-
-
-def word_set(text: str) -> frozenset[str]:
-    """Return the space-separated words of text as a set (for long word lists)."""
-    return frozenset(text.split())
-
-
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?")
@@ -56,23 +55,28 @@ INLINE = [
 TOKEN = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*'?|[.!?;:,](?=[\s\"')\]*_]|$)|\"")
 QUOTE_MARK = '"'
 BOUNDARIES = frozenset(".!?;")
-# A quotation introduced by one of these ("Max says, ...") is a character speaking, not the
-# lesson's own voice; one followed by one of DEBUNKED ("... " Myth.) is quoted to be corrected.
-SPEECH_VERBS = word_set(
+# A quotation introduced by one of these is someone else's words, not the lesson's own voice:
+# a character speaking ("Max says, ...") or an example of a tactic the lesson teaches pupils to
+# spot ('traps and threats ("you'll be in trouble")'). One followed by DEBUNKED ('"..." Myth.')
+# is quoted to be corrected.
+VOICED_BY_OTHERS = word_set(
     "says said asks asked writes wrote messages messaged replies replied tells told types "
     "typed adds added shouts shouted whispers whispered threatens threatened warns warned "
-    "texts texted posts posted comments commented insists insisted answers answered continues"
+    "texts texted posts posted comments commented insists insisted answers answered continues "
+    "threat threats tactic tactics trap traps trick tricks guilt bribe bribes lie lies dare "
+    "dares flag flags sign signs script scripts pressure excuse excuses manipulation"
 )
 DEBUNKED = re.compile(
     r"^(?:\W* )?(?:myth|false|not true|untrue|wrong|unhelpful|not helpful|not ok|not okay|"
     r"incorrect|expected : false|answer : false)(?!\w)"
 )
 PUNCTUATION = frozenset(".!?;:,")
+CLAUSE_ENDS = BOUNDARIES | {",", ":"}
 
 # Contractions, so that one pattern covers "don't" and "do not", "can't" and "cannot".
 NOT_STEMS = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is"}
 SUFFIXES = {"ll": "will", "re": "are", "ve": "have", "m": "am", "d": "would"}
-S_IS = word_set("it that there he she what who where here how this everyone someone nobody no-one")
+S_IS = word_set("it that there he she what who where here how this everyone someone nobody")
 WHOLE_WORDS = {
     "cannot": ["can", "not"],
     "dont": ["do", "not"],
@@ -91,6 +95,8 @@ WHOLE_WORDS = {
 
 def fold(text: str) -> str:
     """Fold curly quotes, dashes and accents to plain ASCII-like text (case kept)."""
+    if text.isascii():
+        return text
     text = unicodedata.normalize("NFKD", text.translate(FOLD))
     return "".join(char for char in text if not unicodedata.combining(char))
 
@@ -144,8 +150,7 @@ class Unit:
 class Quote:
     start: int  # first word inside the quotation marks
     end: int  # one past the last word inside them
-    unit_start: int
-    unit_end: int = -1
+    unit_end: int = -1  # one past the last word of the paragraph or item it is in
 
 
 @dataclass(frozen=True)
@@ -230,23 +235,22 @@ class BlockText:
         self.canon = " ".join(self.words)
 
     def _add_unit(self, unit: Unit) -> None:
-        first = len(self.words)
+        first_quote = len(self.quotes)
         opened: int | None = None
         for offset, text in unit.pieces:
             for token in TOKEN.findall(fold(text)):
                 if token == QUOTE_MARK:
-                    opened = self._toggle_quote(opened, first)
+                    opened = self._toggle_quote(opened)
                     continue
                 self.written.append(token)
                 for word in expand(token.lower()):
                     self._add_word(word, offset, len(self.written) - 1, opened)
         if opened is not None:
-            self._toggle_quote(opened, first)
+            self._toggle_quote(opened)  # an unclosed quotation ends with its paragraph
         if self.words and self.words[-1] not in BOUNDARIES:
             self._add_word(".", self.offsets[-1], -1, None)
-        for quote in self.quotes:
-            if quote.unit_end < 0:
-                quote.unit_end = len(self.words)
+        for quote in self.quotes[first_quote:]:
+            quote.unit_end = len(self.words)
 
     def _add_word(self, word: str, offset: int, source: int, quote: int | None) -> None:
         self.words.append(word)
@@ -254,10 +258,10 @@ class BlockText:
         self.sources.append(source)
         self.quote_of.append(-1 if quote is None else quote)
 
-    def _toggle_quote(self, opened: int | None, unit_start: int) -> int | None:
+    def _toggle_quote(self, opened: int | None) -> int | None:
         """Open a quotation, or close the open one; return the open quotation's index."""
         if opened is None:
-            self.quotes.append(Quote(len(self.words), -1, unit_start))
+            self.quotes.append(Quote(len(self.words), -1))
             return len(self.quotes) - 1
         self.quotes[opened].end = len(self.words)
         return None
@@ -270,7 +274,7 @@ class BlockText:
         span = self.quotes[quote]
         before = self.before(span.start, 4)
         after = self.after(span.end, 3)
-        if SPEECH_VERBS.intersection(before) or SPEECH_VERBS.intersection(after):
+        if VOICED_BY_OTHERS.intersection(before) or VOICED_BY_OTHERS.intersection(after):
             return True
         following = " ".join(self.words[span.end : min(span.end + 8, span.unit_end)])
         return bool(DEBUNKED.match(following))
@@ -292,6 +296,10 @@ class BlockText:
             end = bisect_right(self.starts, found.end() - 1)
             yield Match(index, end, self.offsets[index], self.snippet(index, end))
 
+    def canon_of(self, match: Match) -> str:
+        """Return the canonical words a match covers."""
+        return " ".join(self.words[match.index : match.end])
+
     def snippet(self, index: int, end: int) -> str:
         """Return the written words behind canonical words index..end."""
         seen: list[int] = []
@@ -301,13 +309,13 @@ class BlockText:
         text = " ".join(self.written[source] for source in seen)
         return re.sub(r" ([.!?;:,])", r"\1", text)
 
-    def before(self, index: int, size: int) -> list[str]:
-        """Return up to size words before index in the same sentence, nearest last."""
+    def before(self, index: int, size: int, stops: frozenset[str] = BOUNDARIES) -> list[str]:
+        """Return up to size words before index, back to the nearest stop (a sentence end)."""
         found: list[str] = []
         position = index - 1
         while position >= 0 and len(found) < size:
             word = self.words[position]
-            if word in BOUNDARIES:
+            if word in stops:
                 break
             if word not in PUNCTUATION:
                 found.append(word)
