@@ -2,6 +2,7 @@
 
 from toolkit.audit.models import AuditEvent
 from toolkit.auth.models import Organisation, User
+from toolkit.builder.models import LessonDraft
 from toolkit.content.models import (
     AgeBand,
     Block,
@@ -14,6 +15,7 @@ from toolkit.content.models import (
     Strand,
     Topic,
 )
+from toolkit.review.models import Review
 
 __all__ = [
     "AgeBand",
@@ -24,8 +26,10 @@ __all__ = [
     "HelpRoute",
     "Lesson",
     "LessonItem",
+    "LessonDraft",
     "LessonVersion",
     "Organisation",
+    "Review",
     "Strand",
     "Topic",
     "User",

@@ -1,0 +1,561 @@
+"""What a teacher does in the builder: adapt, assemble, rewrite, save, share, restore."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from toolkit.audit.services import record
+from toolkit.builder.models import LessonDraft
+from toolkit.builder.state import (
+    REQUIRED_KINDS,
+    BuilderError,
+    ItemState,
+    LessonState,
+    state_of,
+    write_version,
+)
+from toolkit.content import repository
+from toolkit.content.models import AgeBand, Block, BlockVersion, Lesson, LessonVersion
+from toolkit.extensions import db
+from toolkit.timeutil import utcnow
+
+VISIBILITIES = {"private": "Only me", "school": "Everyone at my school (read and copy)"}
+MAX_TEXT = 20_000
+
+
+def _new_slug(base: str) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", base.lower()).strip("-")[:100] or "lesson"
+    return f"{base}-{secrets.token_hex(3)}"
+
+
+def _new_own_lesson(user, slug_base: str, adapted_from: LessonVersion | None = None) -> Lesson:
+    lesson = Lesson(
+        slug=_new_slug(slug_base),
+        origin="own",
+        status="draft",
+        visibility="private",
+        owner_id=user.id,
+        organisation_id=user.organisation_id,
+        adapted_from_version_id=adapted_from.id if adapted_from else None,
+    )
+    db.session.add(lesson)
+    db.session.flush()
+    return lesson
+
+
+def adapt(library_lesson: Lesson, user) -> Lesson:
+    """Make the user's private copy of a lesson, linked to the version it came from."""
+    source = library_lesson.current_version
+    lesson = _new_own_lesson(user, library_lesson.slug, adapted_from=source)
+    write_version(
+        lesson, state_of(source), user, f"adapted from {library_lesson.slug} v{source.number}", None
+    )
+    record(
+        "lesson.adapt",
+        target=lesson.slug,
+        detail={"from": library_lesson.slug, "version": source.number},
+    )
+    return lesson
+
+
+def duplicate(original: Lesson, user) -> Lesson:
+    """Copy a lesson the user can read into a new private lesson of theirs."""
+    adapted_from = original.current_version if original.origin == "library" else None
+    if original.origin == "own" and original.adapted_from_version_id:
+        adapted_from = db.session.get(LessonVersion, original.adapted_from_version_id)
+    lesson = _new_own_lesson(user, original.slug.rsplit("-", 1)[0], adapted_from)
+    state = state_of(original.current_version)
+    state.title = f"Copy of {state.title}"[:200]
+    write_version(lesson, state, user, f"copied from {original.slug}", None)
+    return lesson
+
+
+def shared_block(kind: str, band: AgeBand) -> BlockVersion | None:
+    """The shared block of a kind that suits a band (e.g. its help-and-reporting block)."""
+    for block in db.session.scalars(
+        select(Block)
+        .where(Block.shared.is_(True), Block.retired.is_(False))
+        .options(selectinload(Block.current_version))
+        .order_by(Block.slug)
+    ):
+        version = block.current_version
+        if (
+            version.kind == kind
+            and version.min_age <= band.min_age
+            and version.max_age >= band.max_age
+        ):
+            return version
+    return None
+
+
+def create_from_scratch(user, title: str, band_slug: str, minutes: int, topic: str) -> Lesson:
+    """Start an empty lesson that already has the blocks every lesson must have."""
+    band = db.session.get(AgeBand, band_slug)
+    if band is None:
+        raise BuilderError("Choose an age band.")
+    if not 10 <= minutes <= 120:
+        raise BuilderError("The period length must be between 10 and 120 minutes.")
+    items = []
+    for kind in ("safeguarding-note", "ground-rules", "help-and-reporting"):
+        version = shared_block(kind, band)
+        if version is not None:
+            items.append(ItemState(block_version_id=version.id, minutes=version.minutes, used=True))
+    missing = [k for k in REQUIRED_KINDS if not any(_kind(i) == k for i in items)]
+    if missing:
+        raise BuilderError(
+            f"The library has no shared {', '.join(missing)} block for ages {band_slug}."
+        )
+    state = LessonState(
+        title=title.strip()[:200] or "Untitled lesson",
+        band=band_slug,
+        minutes=minutes,
+        topics=[topic] if topic else [],
+        items=items,
+    )
+    lesson = _new_own_lesson(user, state.title)
+    write_version(lesson, state, user, "started from scratch", None)
+    return lesson
+
+
+def _kind(item: ItemState) -> str:
+    return db.session.get(BlockVersion, item.block_version_id).kind
+
+
+def move(state: LessonState, index: int, delta: int) -> None:
+    target = index + delta
+    if not (0 <= index < len(state.items) and 0 <= target < len(state.items)):
+        raise BuilderError("That block cannot move further.")
+    state.items[index], state.items[target] = state.items[target], state.items[index]
+
+
+def reorder(state: LessonState, order: list[int]) -> None:
+    """Put the items in a new order given as a permutation of their current positions."""
+    if sorted(order) != list(range(len(state.items))):
+        raise BuilderError(
+            "The new order does not match the lesson's blocks; reload and try again."
+        )
+    state.items = [state.items[i] for i in order]
+
+
+def remove(state: LessonState, index: int) -> None:
+    if not 0 <= index < len(state.items):
+        raise BuilderError("That block is no longer in the lesson.")
+    kind = _kind(state.items[index])
+    if kind in REQUIRED_KINDS:
+        label = "safeguarding note" if kind == "safeguarding-note" else "help and reporting section"
+        raise BuilderError(
+            f"Every lesson keeps its {label}. You can rewrite it, but not remove it."
+        )
+    del state.items[index]
+
+
+def suitability(version: BlockVersion, band: AgeBand) -> str | None:
+    """Why a block does not suit a band, or None when it does."""
+    if version.max_age < band.min_age or version.min_age > band.max_age:
+        return f"written for ages {version.min_age}-{version.max_age}, not {band.slug}"
+    return None
+
+
+def add_block(state: LessonState, block_slug: str, override_reason: str = "") -> BlockVersion:
+    """Append a library block; a block outside the band needs a stated, recorded reason."""
+    block = db.session.scalars(
+        select(Block).where(Block.slug == block_slug, Block.retired.is_(False))
+    ).first()
+    if block is None or block.current_version is None:
+        raise BuilderError("That block is not in the library.")
+    version = block.current_version
+    band = db.session.get(AgeBand, state.band)
+    reason = suitability(version, band)
+    override_reason = override_reason.strip()[:300]
+    if reason and not override_reason:
+        raise BuilderError(
+            f"“{version.title}” is {reason}. To add it anyway, tick the override and say why."
+        )
+    state.items.append(
+        ItemState(
+            block_version_id=version.id,
+            minutes=version.minutes,
+            used=block.shared,
+            age_override_reason=override_reason if reason else None,
+        )
+    )
+    return version
+
+
+def apply_text_edits(state: LessonState, fields) -> None:
+    """Apply the editor form: lesson details, and each block's title, text and minutes.
+
+    Block fields are matched by the block version they were typed against (`item-N`), not by
+    position, so edits land on the right block even if the lesson was reordered meanwhile.
+    """
+    title = (fields.get("title") or "").strip()
+    if not title:
+        raise BuilderError("The lesson needs a title.")
+    state.title = title[:200]
+    state.minutes = _minutes(fields.get("minutes"), state.minutes, "The period length", 10)
+    state.summary = (fields.get("summary") or "").strip()[:600]
+    state.objectives = [
+        line.strip() for line in (fields.get("objectives") or "").splitlines() if line.strip()
+    ][:8]
+    posted = []
+    for key in fields:
+        if key.startswith("item-") and key[5:].isdigit():
+            n = key[5:]
+            try:
+                block_version_id = int(fields[key])
+            except ValueError:
+                continue
+            posted.append((int(n), block_version_id))
+    taken: set[int] = set()
+    for n, block_version_id in sorted(posted):
+        index = next(
+            (
+                i
+                for i, item in enumerate(state.items)
+                if i not in taken and item.block_version_id == block_version_id
+            ),
+            None,
+        )
+        if index is None:
+            continue  # the block was removed meanwhile; the conflict page shows its text
+        taken.add(index)
+        _apply_item(state.items[index], fields, n)
+
+
+def _apply_item(item: ItemState, fields, n: int) -> None:
+    version = db.session.get(BlockVersion, item.block_version_id)
+    body = fields.get(f"body-{n}")
+    if body is not None:
+        body = body.replace("\r\n", "\n").strip()[:MAX_TEXT]
+        item.override_body = None if body == version.body.strip() else body
+    title = fields.get(f"title-{n}")
+    if title is not None:
+        title = title.strip()[:200]
+        item.override_title = None if title in ("", version.title) else title
+    if fields.get(f"minutes-{n}") not in (None, ""):
+        item.minutes = _minutes(fields.get(f"minutes-{n}"), item.minutes, f"Block {n + 1}", 0)
+
+
+def _minutes(value, default: int, what: str, low: int) -> int:
+    if value in (None, ""):
+        return default
+    try:
+        minutes = int(value)
+    except ValueError:
+        raise BuilderError(f"{what}: minutes must be a whole number.") from None
+    if not low <= minutes <= 120:
+        raise BuilderError(f"{what}: minutes must be between {low} and 120.")
+    return minutes
+
+
+def set_visibility(lesson: Lesson, visibility: str) -> None:
+    if visibility not in VISIBILITIES:
+        raise BuilderError("Choose who can see the lesson.")
+    lesson.visibility = visibility
+    record("lesson.share", target=lesson.slug, detail={"visibility": visibility})
+
+
+def delete(lesson: Lesson) -> None:
+    """Remove a lesson from the owner's list; its versions stay so printed copies stay traceable."""
+    lesson.retired = True
+    record("lesson.delete", target=lesson.slug)
+
+
+def save_draft(lesson: Lesson, user, base_version: int, fields: dict) -> LessonDraft:
+    """Keep the editor's unsaved fields (autosave); an explicit save replaces the draft."""
+    draft = db.session.scalars(
+        select(LessonDraft).where(
+            LessonDraft.lesson_id == lesson.id, LessonDraft.user_id == user.id
+        )
+    ).first()
+    data = {k: str(v)[:MAX_TEXT] for k, v in fields.items() if k != "csrf_token"}
+    if draft is None:
+        draft = LessonDraft(
+            lesson_id=lesson.id, user_id=user.id, base_version=base_version, data=data
+        )
+        db.session.add(draft)
+    else:
+        draft.base_version, draft.data, draft.saved_at = base_version, data, utcnow()
+    return draft
+
+
+def find_draft(lesson: Lesson, user) -> LessonDraft | None:
+    return db.session.scalars(
+        select(LessonDraft).where(
+            LessonDraft.lesson_id == lesson.id, LessonDraft.user_id == user.id
+        )
+    ).first()
+
+
+@dataclass
+class MyLesson:
+    slug: str
+    title: str
+    band: str
+    minutes: int
+    updated_at: object
+    visibility: str
+    status: str
+    owner_name: str = ""
+    mine: bool = True
+
+
+def my_lessons(user, q: str = "", band: str = "", include_school: bool = True) -> list[MyLesson]:
+    """The user's own lessons, and lessons shared with their school, newest first."""
+    from toolkit.auth.models import User
+
+    stmt = (
+        select(Lesson, LessonVersion, User.name)
+        .join(LessonVersion, Lesson.current_version_id == LessonVersion.id)
+        .join(User, Lesson.owner_id == User.id)
+        .where(Lesson.origin == "own", Lesson.retired.is_(False))
+    )
+    mine = Lesson.owner_id == user.id
+    shared = (Lesson.visibility == "school") & (Lesson.organisation_id == user.organisation_id)
+    stmt = stmt.where(or_(mine, shared) if include_school else mine)
+    if q:
+        stmt = stmt.where(LessonVersion.title.ilike(f"%{q.strip()[:100]}%"))
+    if band:
+        stmt = stmt.where(LessonVersion.band == band)
+    rows = db.session.execute(stmt.order_by(Lesson.updated_at.desc()).limit(500)).all()
+    return [
+        MyLesson(
+            slug=lesson.slug,
+            title=version.title,
+            band=version.band,
+            minutes=version.minutes,
+            updated_at=lesson.updated_at,
+            visibility=lesson.visibility,
+            status=lesson.status,
+            owner_name=owner,
+            mine=lesson.owner_id == user.id,
+        )
+        for lesson, version, owner in rows
+    ]
+
+
+@dataclass
+class PickerBlock:
+    slug: str
+    title: str
+    kind: str
+    audience: str
+    minutes: int
+    ages: str
+    excerpt: str
+    unsuitable: str | None = None
+
+
+@dataclass
+class PickerQuery:
+    q: str = ""
+    kind: str = ""
+    topic: str = ""
+    all_ages: bool = False
+
+
+def pick_blocks(band: AgeBand, query: PickerQuery, limit: int = 40) -> list[PickerBlock]:
+    """Library blocks to add, filtered to the band unless all ages are asked for."""
+    stmt = (
+        select(Block, BlockVersion)
+        .join(BlockVersion, Block.current_version_id == BlockVersion.id)
+        .where(Block.retired.is_(False), BlockVersion.created_by_id.is_(None))
+    )
+    if not query.all_ages:
+        stmt = stmt.where(
+            BlockVersion.max_age >= band.min_age, BlockVersion.min_age <= band.max_age
+        )
+    if query.kind:
+        stmt = stmt.where(BlockVersion.kind == query.kind)
+    if query.q:
+        like = f"%{query.q.strip()[:100]}%"
+        stmt = stmt.where(or_(BlockVersion.title.ilike(like), BlockVersion.body.ilike(like)))
+    rows = db.session.execute(stmt.order_by(BlockVersion.kind, Block.slug).limit(limit * 3)).all()
+    found = []
+    for block, version in rows:
+        if (
+            query.topic
+            and query.topic not in (version.topics or [])
+            and query.topic not in block.slug
+        ):
+            continue
+        body = re.sub(r"[#*_>`\[\]]", "", version.body)
+        found.append(
+            PickerBlock(
+                slug=block.slug,
+                title=version.title,
+                kind=version.kind,
+                audience=version.audience,
+                minutes=version.minutes,
+                ages=f"{version.min_age}-{version.max_age}",
+                excerpt=(body[:160] + "…") if len(body) > 160 else body,
+                unsuitable=suitability(version, band),
+            )
+        )
+    return found[:limit]
+
+
+@dataclass
+class UpstreamChange:
+    block_slug: str
+    title: str
+    change: str  # "changed", "added" or "removed" in the library
+    in_adaptation: bool
+    rewritten_here: bool
+    diff_html: str = ""
+
+
+@dataclass
+class UpstreamNotice:
+    library_slug: str
+    from_version: int
+    to_version: int
+    changes: list[UpstreamChange] = field(default_factory=list)
+    details_diff: str = ""
+
+
+def upstream_notice(lesson: Lesson) -> UpstreamNotice | None:
+    """When the library lesson this one was adapted from has moved on, say what changed."""
+    from toolkit.builder.diffing import side_by_side, version_lines
+
+    if lesson.origin != "own" or not lesson.adapted_from_version_id:
+        return None
+    old = db.session.get(LessonVersion, lesson.adapted_from_version_id)
+    library = old.lesson
+    new = library.current_version
+    if library.retired or new is None or new.id == old.id:
+        return None
+    old_blocks = {i.block_version.block.slug: i.block_version for i in old.items}
+    new_blocks = {i.block_version.block.slug: i.block_version for i in new.items}
+    mine = {i.block_version.block.slug: i for i in lesson.current_version.items}
+    notice = UpstreamNotice(library.slug, old.number, new.number)
+    for slug, version in new_blocks.items():
+        before = old_blocks.get(slug)
+        if before is not None and before.id == version.id:
+            continue
+        item = mine.get(slug)
+        notice.changes.append(
+            UpstreamChange(
+                block_slug=slug,
+                title=version.title,
+                change="changed" if before else "added",
+                in_adaptation=item is not None,
+                rewritten_here=bool(item and item.override_body is not None),
+                diff_html=side_by_side(
+                    (before.body if before else "").splitlines(), version.body.splitlines()
+                ),
+            )
+        )
+    for slug, version in old_blocks.items():
+        if slug not in new_blocks:
+            notice.changes.append(
+                UpstreamChange(slug, version.title, "removed", slug in mine, False)
+            )
+    old_details = version_lines(old, blocks=False)
+    new_details = version_lines(new, blocks=False)
+    if old_details != new_details:
+        notice.details_diff = side_by_side(old_details, new_details)
+    return notice
+
+
+def take_upstream_block(state: LessonState, block_slug: str, library: Lesson) -> None:
+    """Use the library's newest version of one block (replacing this lesson's copy of it)."""
+    new_items = {i.block_version.block.slug: i for i in library.current_version.items}
+    source = new_items.get(block_slug)
+    if source is None:
+        raise BuilderError("That block is no longer in the library lesson.")
+    for item in state.items:
+        version = db.session.get(BlockVersion, item.block_version_id)
+        if version.block.slug == block_slug:
+            item.block_version_id = source.block_version_id
+            item.override_body = None
+            item.override_title = None
+            return
+    state.items.append(
+        ItemState(
+            block_version_id=source.block_version_id, minutes=source.minutes, used=source.used
+        )
+    )
+
+
+def acknowledge_upstream(lesson: Lesson) -> None:
+    """Mark the library's current version as seen: the notice goes until it changes again."""
+    old = db.session.get(LessonVersion, lesson.adapted_from_version_id)
+    lesson.adapted_from_version_id = old.lesson.current_version_id
+
+
+def editor_doc(lesson: Lesson, state: LessonState):
+    """The state as a LessonDoc, for the linter and the preview."""
+    from toolkit.content.documents import LessonDoc, LessonItemDoc
+
+    items = []
+    for item in state.items:
+        version = db.session.get(BlockVersion, item.block_version_id)
+        block = repository.block_doc(version)
+        if item.override_body is not None:
+            block.body = item.override_body
+        if item.override_title is not None:
+            block.title = item.override_title
+        items.append(LessonItemDoc(block=block, minutes=item.minutes, used=item.used))
+    return LessonDoc(
+        slug=lesson.slug,
+        title=state.title,
+        band=state.band,
+        minutes=state.minutes,
+        topics=state.topics,
+        strands=state.strands,
+        summary=state.summary,
+        objectives=state.objectives,
+        vocabulary=state.vocabulary,
+        items=items,
+    )
+
+
+def versions_of(lesson: Lesson) -> list[LessonVersion]:
+    """Every saved version of a lesson, newest first."""
+    return list(
+        db.session.scalars(
+            select(LessonVersion)
+            .where(LessonVersion.lesson_id == lesson.id)
+            .options(*repository.version_options())
+            .order_by(LessonVersion.number.desc())
+        )
+    )
+
+
+@dataclass
+class HistoryRow:
+    number: int
+    created_at: object
+    author: str
+    note: str
+    title: str
+    current: bool
+
+
+def history_rows(versions: list[LessonVersion]) -> list[HistoryRow]:
+    from toolkit.auth.models import User
+
+    ids = {v.created_by_id for v in versions if v.created_by_id}
+    names = (
+        {u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+        if ids
+        else {}
+    )
+    newest = versions[0].number if versions else 0
+    return [
+        HistoryRow(
+            number=v.number,
+            created_at=v.created_at,
+            author=names.get(v.created_by_id, "the library files"),
+            note=v.note,
+            title=v.title,
+            current=v.number == newest,
+        )
+        for v in versions
+    ]

@@ -1,0 +1,142 @@
+"""A lesson's editable state as plain data, and saving it as a new version (a revision).
+
+Every save makes a new, immutable LessonVersion; the form carries the version number it was based
+on, and a save on top of an older one is refused with EditConflict (optimistic locking).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import select
+
+from toolkit.audit.services import record
+from toolkit.builder.models import LessonDraft
+from toolkit.content.loader import digest
+from toolkit.content.models import Lesson, LessonItem, LessonVersion, Strand, Topic
+from toolkit.extensions import db
+from toolkit.timeutil import utcnow
+
+REQUIRED_KINDS = ("safeguarding-note", "help-and-reporting")
+
+
+class BuilderError(ValueError):
+    """An edit that cannot be made, with a message for the teacher."""
+
+
+class EditConflict(Exception):
+    """Someone saved the lesson after the version this edit was based on."""
+
+    def __init__(self, lesson: Lesson, base_version: int):
+        self.lesson = lesson
+        self.base_version = base_version
+        super().__init__(f"{lesson.slug}: based on version {base_version}, now at a later one")
+
+
+@dataclass
+class ItemState:
+    block_version_id: int
+    minutes: int = 0
+    used: bool = False
+    override_title: str | None = None
+    override_body: str | None = None
+    age_override_reason: str | None = None
+
+
+@dataclass
+class LessonState:
+    title: str
+    band: str
+    minutes: int
+    summary: str = ""
+    objectives: list[str] = field(default_factory=list)
+    vocabulary: list[dict] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    strands: list[str] = field(default_factory=list)
+    items: list[ItemState] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> LessonState:
+        items = [ItemState(**item) for item in data.get("items", [])]
+        return cls(**{**data, "items": items})
+
+    @property
+    def used_minutes(self) -> int:
+        return sum(item.minutes for item in self.items)
+
+
+def state_of(version: LessonVersion) -> LessonState:
+    """Copy a version into editable plain data."""
+    return LessonState(
+        title=version.title,
+        band=version.band,
+        minutes=version.minutes,
+        summary=version.summary,
+        objectives=list(version.objectives),
+        vocabulary=[dict(v) for v in version.vocabulary],
+        topics=[t.slug for t in version.topics],
+        strands=[s.slug for s in version.strands],
+        items=[
+            ItemState(
+                block_version_id=item.block_version_id,
+                minutes=item.minutes,
+                used=item.used,
+                override_title=item.override_title,
+                override_body=item.override_body,
+                age_override_reason=item.age_override_reason,
+            )
+            for item in version.items
+        ],
+    )
+
+
+def write_version(
+    lesson: Lesson, state: LessonState, user, note: str, base_version: int | None
+) -> LessonVersion:
+    """Save state as the lesson's next version; refuse if the lesson moved on since base_version."""
+    current = lesson.current_version
+    if base_version is not None and current is not None and current.number != base_version:
+        raise EditConflict(lesson, base_version)
+    topics = {
+        t.slug: t for t in db.session.scalars(select(Topic).where(Topic.slug.in_(state.topics)))
+    }
+    strands = {
+        s.slug: s for s in db.session.scalars(select(Strand).where(Strand.slug.in_(state.strands)))
+    }
+    version = LessonVersion(
+        lesson_id=lesson.id,
+        number=(current.number + 1) if current else 1,
+        title=state.title,
+        band=state.band,
+        minutes=state.minutes,
+        summary=state.summary,
+        objectives=list(state.objectives),
+        vocabulary=list(state.vocabulary),
+        content_hash=digest(state.to_json()),
+        note=note[:500],
+        created_by_id=getattr(user, "id", None),
+        topics=[topics[t] for t in state.topics if t in topics],
+        strands=[strands[s] for s in state.strands if s in strands],
+        created_at=utcnow(),
+    )
+    for position, item in enumerate(state.items):
+        version.items.append(LessonItem(position=position, **asdict(item)))
+    db.session.add(version)
+    db.session.flush()
+    lesson.current_version = version
+    lesson.updated_at = version.created_at
+    if user is not None:
+        draft = db.session.scalars(
+            select(LessonDraft).where(
+                LessonDraft.lesson_id == lesson.id, LessonDraft.user_id == user.id
+            )
+        ).first()
+        if draft is not None:
+            db.session.delete(draft)
+    record(
+        "lesson.save", target=lesson.slug, detail={"version": version.number, "note": note[:200]}
+    )
+    return version

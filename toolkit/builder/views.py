@@ -1,0 +1,283 @@
+"""The lesson builder: adapt a library lesson or start one, then assemble, rewrite and save."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from toolkit.auth.access import signed_in
+from toolkit.builder import services
+from toolkit.builder.diffing import side_by_side, version_lines
+from toolkit.builder.editor import conflict_page, editor_page
+from toolkit.builder.forms import NewLessonForm
+from toolkit.builder.state import BuilderError, EditConflict, state_of, write_version
+from toolkit.content import repository
+from toolkit.content.access import editable_lesson_or_404, readable_lesson_or_404
+from toolkit.content.models import LessonVersion
+from toolkit.extensions import db
+
+bp = Blueprint("builder", __name__)
+
+
+def own_lesson_or_404(slug: str):
+    lesson = editable_lesson_or_404(current_user, slug)
+    if lesson.origin != "own":
+        abort(404)  # library lessons change through review, not in place
+    return lesson
+
+
+@bp.route("/my/lessons")
+@signed_in
+def my_lessons():
+    q = request.args.get("q", "")
+    band = request.args.get("band", "")
+    lessons = services.my_lessons(current_user, q, band)
+    return render_template(
+        "builder/my_lessons.html", lessons=lessons, q=q, band=band, bands=repository.bands()
+    )
+
+
+@bp.route("/my/lessons/new", methods=["GET", "POST"])
+@signed_in
+def new_lesson():
+    form = NewLessonForm()
+    form.band.choices = [(b.slug, b.name) for b in repository.bands()]
+    form.topic.choices = [("", "(none yet)")] + [(t.slug, t.name) for t in repository.topics()]
+    if form.validate_on_submit():
+        try:
+            lesson = services.create_from_scratch(
+                current_user, form.title.data, form.band.data, form.minutes.data, form.topic.data
+            )
+        except BuilderError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            return redirect(url_for("builder.edit", slug=lesson.slug))
+    return render_template("builder/new.html", form=form)
+
+
+@bp.route("/lessons/<slug>/adapt", methods=["POST"])
+@signed_in
+def adapt(slug: str):
+    source = readable_lesson_or_404(current_user, slug)
+    lesson = services.adapt(source, current_user)
+    db.session.commit()
+    flash(
+        "This is your own copy. Change it as you like; the library lesson stays as it is.", "info"
+    )
+    return redirect(url_for("builder.edit", slug=lesson.slug))
+
+
+@bp.route("/lessons/<slug>/duplicate", methods=["POST"])
+@signed_in
+def duplicate(slug: str):
+    source = readable_lesson_or_404(current_user, slug)
+    lesson = services.duplicate(source, current_user)
+    db.session.commit()
+    flash("A copy was made in your lessons.", "info")
+    return redirect(url_for("builder.edit", slug=lesson.slug))
+
+
+@bp.route("/lessons/<slug>/edit", methods=["GET", "POST"])
+@signed_in
+def edit(slug: str):
+    lesson = own_lesson_or_404(slug)
+    if request.method == "GET":
+        draft = services.find_draft(lesson, current_user)
+        restore = request.args.get("draft") == "restore" and draft is not None
+        return render_template(
+            "builder/edit.html", page=editor_page(lesson, request.args, draft, restore)
+        )
+    try:
+        base = int(request.form.get("version", ""))
+    except ValueError:
+        abort(400)
+    action = request.form.get("action", "save")
+    try:
+        version = save_with_action(lesson, base, action)
+    except EditConflict:
+        db.session.rollback()
+        return render_template(
+            "builder/conflict.html", page=conflict_page(lesson, base, request.form)
+        ), 409
+    except BuilderError as exc:
+        db.session.rollback()
+        # Keep what was typed: it becomes the draft, shown again with the message.
+        services.save_draft(lesson, current_user, base, request.form)
+        db.session.commit()
+        flash(str(exc), "error")
+        return redirect(url_for("builder.edit", slug=slug, draft="restore"))
+    db.session.commit()
+    flash(f"Saved as version {version.number}.", "success")
+    anchor = (
+        action.split(":", 1)[1] if ":" in action and action.split(":")[0] in ("up", "down") else ""
+    )
+    return redirect(
+        url_for("builder.edit", slug=slug, **request.args) + (f"#item-{anchor}" if anchor else "")
+    )
+
+
+def save_with_action(lesson, base: int, action: str) -> LessonVersion:
+    """Apply the typed edits and one action (move, remove, add, reorder) as one saved version."""
+    if lesson.current_version.number != base:
+        raise EditConflict(lesson, base)
+    state = state_of(lesson.current_version)
+    services.apply_text_edits(state, request.form)
+    verb, _, argument = action.partition(":")
+    note = "saved"
+    if verb in ("up", "down"):
+        services.move(state, int(argument), -1 if verb == "up" else 1)
+        note = f"moved block {int(argument) + 1} {verb}"
+    elif verb == "remove":
+        services.remove(state, int(argument))
+        note = f"removed block {int(argument) + 1}"
+    elif verb == "add":
+        override = request.form.get(f"override-{argument}") == "yes"
+        reason = request.form.get(f"reason-{argument}", "") if override else ""
+        version = services.add_block(state, argument, reason)
+        note = f"added “{version.title}”" + (f" (age override: {reason.strip()})" if reason else "")
+    elif verb == "reorder":
+        order = [int(x) for x in request.form.get("order", "").split(",") if x.strip().isdigit()]
+        services.reorder(state, order)
+        note = "reordered blocks"
+    elif verb != "save":
+        raise BuilderError("Unknown action.")
+    return write_version(lesson, state, current_user, note, base)
+
+
+@bp.route("/lessons/<slug>/autosave", methods=["POST"])
+@signed_in
+def autosave(slug: str):
+    lesson = own_lesson_or_404(slug)
+    try:
+        base = int(request.form.get("version", ""))
+    except ValueError:
+        abort(400)
+    draft = services.save_draft(lesson, current_user, base, request.form)
+    db.session.commit()
+    return jsonify(saved_at=draft.saved_at.strftime("%H:%M:%S UTC"))
+
+
+@bp.route("/lessons/<slug>/draft/discard", methods=["POST"])
+@signed_in
+def discard_draft(slug: str):
+    lesson = own_lesson_or_404(slug)
+    draft = services.find_draft(lesson, current_user)
+    if draft is not None:
+        db.session.delete(draft)
+        db.session.commit()
+    flash("The unsaved draft was discarded.", "info")
+    return redirect(url_for("builder.edit", slug=slug))
+
+
+@bp.route("/lessons/<slug>/share", methods=["POST"])
+@signed_in
+def share(slug: str):
+    lesson = own_lesson_or_404(slug)
+    try:
+        services.set_visibility(lesson, request.form.get("visibility", ""))
+    except BuilderError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(f"Who can see it: {services.VISIBILITIES[lesson.visibility].lower()}.", "success")
+    return redirect(url_for("builder.edit", slug=slug))
+
+
+@bp.route("/lessons/<slug>/delete", methods=["GET", "POST"])
+@signed_in
+def delete(slug: str):
+    lesson = own_lesson_or_404(slug)
+    if request.method == "POST":
+        services.delete(lesson)
+        db.session.commit()
+        flash(f"“{lesson.current_version.title}” was deleted.", "info")
+        return redirect(url_for("builder.my_lessons"))
+    return render_template("builder/delete.html", lesson=lesson)
+
+
+@bp.route("/lessons/<slug>/upstream", methods=["POST"])
+@signed_in
+def upstream(slug: str):
+    lesson = own_lesson_or_404(slug)
+    notice = services.upstream_notice(lesson)
+    if notice is None:
+        return redirect(url_for("builder.edit", slug=slug))
+    action = request.form.get("action", "")
+    base = lesson.current_version.number
+    library = db.session.get(LessonVersion, lesson.adapted_from_version_id).lesson
+    try:
+        if action.startswith("take:"):
+            block_slug = action[5:]
+            state = state_of(lesson.current_version)
+            services.take_upstream_block(state, block_slug, library)
+            write_version(lesson, state, current_user, f"took the library's new {block_slug}", base)
+            flash("The library's new version of that block is now in your lesson.", "success")
+        elif action == "acknowledge":
+            services.acknowledge_upstream(lesson)
+            flash("Noted. You will be told again if the library lesson changes.", "info")
+        else:
+            abort(400)
+    except (BuilderError, EditConflict) as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("builder.edit", slug=slug))
+    db.session.commit()
+    return redirect(url_for("builder.edit", slug=slug))
+
+
+@bp.route("/lessons/<slug>/history")
+@signed_in
+def history(slug: str):
+    lesson = readable_lesson_or_404(current_user, slug)
+    versions = services.versions_of(lesson)
+    numbers = [v.number for v in versions]
+    compare = None
+    a, b = request.args.get("a", type=int), request.args.get("b", type=int)
+    if a in numbers and b in numbers:
+        before = next(v for v in versions if v.number == a)
+        after = next(v for v in versions if v.number == b)
+        compare = {
+            "a": a,
+            "b": b,
+            "table": side_by_side(version_lines(before), version_lines(after), context=True),
+        }
+    return render_template(
+        "builder/history.html",
+        lesson=lesson,
+        versions=services.history_rows(versions),
+        compare=compare,
+        can_restore=lesson.origin == "own" and lesson.owner_id == current_user.id,
+    )
+
+
+@bp.route("/lessons/<slug>/restore/<int:number>", methods=["POST"])
+@signed_in
+def restore(slug: str, number: int):
+    lesson = own_lesson_or_404(slug)
+    old = next((v for v in services.versions_of(lesson) if v.number == number), None)
+    if old is None:
+        abort(404)
+    try:
+        version = write_version(
+            lesson,
+            state_of(old),
+            current_user,
+            f"restored version {number}",
+            lesson.current_version.number,
+        )
+    except EditConflict:
+        abort(409)
+    db.session.commit()
+    flash(f"Version {number} was restored as version {version.number}.", "success")
+    return redirect(url_for("builder.edit", slug=slug))
