@@ -43,12 +43,14 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.user_loader(load_session_user)
 
     from toolkit.auth.views import bp as auth_bp
+    from toolkit.builder.views import bp as builder_bp
     from toolkit.library.views import bp as library_bp
     from toolkit.main.views import bp as main_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(library_bp)
+    app.register_blueprint(builder_bp)
 
     from toolkit.cli import register_commands
     from toolkit.main import navigation

@@ -155,8 +155,13 @@ def remove(state: LessonState, index: int) -> None:
 
 
 def suitability(version: BlockVersion, band: AgeBand) -> str | None:
-    """Why a block does not suit a band, or None when it does."""
-    if version.max_age < band.min_age or version.min_age > band.max_age:
+    """Why a block does not suit a band, or None when it does.
+
+    Bands share their boundary year (7-11 and 11-14 both hold 11), so touching at one age is
+    not enough: the block's ages must overlap the band's by at least a year.
+    """
+    overlap = min(version.max_age, band.max_age) - max(version.min_age, band.min_age)
+    if overlap < 1:
         return f"written for ages {version.min_age}-{version.max_age}, not {band.slug}"
     return None
 
@@ -367,8 +372,9 @@ def pick_blocks(band: AgeBand, query: PickerQuery, limit: int = 40) -> list[Pick
         .where(Block.retired.is_(False), BlockVersion.created_by_id.is_(None))
     )
     if not query.all_ages:
+        # The same rule as suitability(): a shared boundary year is not enough.
         stmt = stmt.where(
-            BlockVersion.max_age >= band.min_age, BlockVersion.min_age <= band.max_age
+            BlockVersion.max_age >= band.min_age + 1, BlockVersion.min_age <= band.max_age - 1
         )
     if query.kind:
         stmt = stmt.where(BlockVersion.kind == query.kind)

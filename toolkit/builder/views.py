@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -258,6 +259,13 @@ def history(slug: str):
         versions=services.history_rows(versions),
         compare=compare,
         can_restore=lesson.origin == "own" and lesson.owner_id == current_user.id,
+        revert_endpoint=(
+            "review.revert"
+            if lesson.origin == "library"
+            and current_user.can_edit_library
+            and "review.revert" in current_app.view_functions
+            else None
+        ),
     )
 
 
