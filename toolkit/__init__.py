@@ -46,11 +46,13 @@ def create_app(config: dict | None = None) -> Flask:
     from toolkit.builder.views import bp as builder_bp
     from toolkit.library.views import bp as library_bp
     from toolkit.main.views import bp as main_bp
+    from toolkit.review.views import bp as review_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(builder_bp)
+    app.register_blueprint(review_bp)
 
     from toolkit.cli import register_commands
     from toolkit.main import navigation

@@ -5,7 +5,7 @@ import pytest
 from tests.conftest import login
 from toolkit.auth.access import PUBLIC, SIGNED_IN
 
-SAMPLE_VALUES = {"int": "1", "default": "x", "string": "x", "path": "x"}
+SAMPLE_VALUES = {"integer": "1", "unicode": "x", "path": "x"}
 
 
 def _url(rule) -> str:

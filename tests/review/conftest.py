@@ -1,0 +1,1 @@
+from tests.builder.conftest import library  # noqa: F401  (the same small library fixture)
