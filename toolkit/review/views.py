@@ -39,7 +39,8 @@ def decide(review_id: int):
     try:
         if decision in ("update", "new"):
             lesson = services.publish(review, current_user, note, decision)
-            message = f"Published: “{lesson.current_version.title}” is in the library as version {lesson.current_version.number}."
+            version = lesson.current_version
+            message = f"Published: “{version.title}” is in the library as version {version.number}."
         elif decision == "return":
             services.return_to_author(review, current_user, note)
             message = "Returned to its author with your note."
@@ -86,7 +87,7 @@ def revert(slug: str, number: int):
     else:
         db.session.commit()
         flash(
-            f"The library lesson now shows version {number} again, saved as version {version.number}.",
+            f"Version {number} is current again, saved as version {version.number}.",
             "success",
         )
     return redirect(url_for("builder.history", slug=slug))
