@@ -1,4 +1,4 @@
-"""Browser tests: the app served on 127.0.0.1 in a thread, driven by Playwright in Debian's Chromium."""
+"""Browser tests: the app served on 127.0.0.1 in a thread, driven by Playwright in Chromium."""
 
 from __future__ import annotations
 

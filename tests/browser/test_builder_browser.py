@@ -1,4 +1,4 @@
-"""A teacher adapts a lesson in a real browser: keyboard, drag and drop, edits, conflicts, history."""
+"""A teacher adapts a lesson in a real browser: keyboard, drag and drop, edits, conflicts."""
 
 import re
 
