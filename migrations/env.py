@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from toolkit.content.search import not_a_search_table
+
 config = context.config
 if config.config_file_name and not logging.getLogger().handlers:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -17,7 +19,10 @@ config.set_main_option(
     "sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%")
 )
 target_metadata = target_db.metadata
-configure_args = current_app.extensions["migrate"].configure_args
+configure_args = dict(current_app.extensions["migrate"].configure_args)
+
+
+configure_args.setdefault("include_name", not_a_search_table)
 
 
 def run_migrations_offline():
