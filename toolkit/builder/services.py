@@ -21,6 +21,7 @@ from toolkit.builder.state import (
 )
 from toolkit.content import repository
 from toolkit.content.models import AgeBand, Block, BlockVersion, Lesson, LessonVersion
+from toolkit.content.slugs import slugify
 from toolkit.extensions import db
 from toolkit.timeutil import utcnow
 
@@ -29,8 +30,7 @@ MAX_TEXT = 20_000
 
 
 def _new_slug(base: str) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", base.lower()).strip("-")[:100] or "lesson"
-    return f"{base}-{secrets.token_hex(3)}"
+    return f"{slugify(base)}-{secrets.token_hex(3)}"
 
 
 def _new_own_lesson(user, slug_base: str, adapted_from: LessonVersion | None = None) -> Lesson:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -14,6 +13,7 @@ from toolkit.content import repository
 from toolkit.content.lint import lint_lesson
 from toolkit.content.loader import index_lesson_doc
 from toolkit.content.models import Lesson, LessonVersion
+from toolkit.content.slugs import slugify
 from toolkit.extensions import db
 from toolkit.review.models import Review
 from toolkit.timeutil import utcnow
@@ -146,7 +146,7 @@ def _check_publishable(version: LessonVersion) -> None:
 
 
 def _library_slug(title: str, band: str) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:80] or "lesson"
+    base = slugify(title, max_length=80)
     slug, n = f"{base}-{band}", 2
     while db.session.scalars(select(Lesson.id).where(Lesson.slug == slug)).first():
         slug, n = f"{base}-{band}-{n}", n + 1
