@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     login_manager.user_loader(load_session_user)
 
+    from toolkit.auth.account import bp as account_bp
     from toolkit.auth.views import bp as auth_bp
     from toolkit.builder.views import bp as builder_bp
     from toolkit.library.views import bp as library_bp
@@ -49,6 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     from toolkit.review.views import bp as review_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(builder_bp)
