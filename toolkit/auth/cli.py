@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from toolkit.auth.models import ROLES, User
+from toolkit.auth.models import ROLES, Organisation, User
 from toolkit.auth.services import AccountError, create_user, deactivate, find_user
 from toolkit.extensions import db
 
@@ -20,14 +20,20 @@ users_cli = AppGroup("users", help="Manage accounts.")
 @click.option("--name", required=True)
 @click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_command(email: str, name: str, role: str, password_stdin: bool) -> None:
+@click.option("--school", type=int, default=None, help="School id (`toolkit schools list`).")
+def create_command(
+    email: str, name: str, role: str, password_stdin: bool, school: int | None
+) -> None:
     """Create an account (the password is prompted for, or read from stdin)."""
+    organisation = db.session.get(Organisation, school) if school is not None else None
+    if school is not None and organisation is None:
+        raise click.ClickException(f"No school with the id {school}; see `toolkit schools list`.")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = create_user(email, name, role, password)
+        user = create_user(email, name, role, password, organisation)
     except AccountError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from toolkit.audit.services import record
@@ -77,7 +82,13 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
-    record("account.create", target=email, detail={"role": role}, actor=actor)
+    record(
+        "account.create",
+        target=email,
+        detail={"role": role},
+        actor=actor,
+        organisation_id=user.organisation_id,
+    )
     return user
 
 
@@ -90,7 +101,12 @@ def authenticate(email: str, password: str) -> User | None:
         if ok and new_hash:
             user.password_hash = new_hash
     if not ok:
-        record("login.failure", target=email.strip().lower()[:254], actor=None)
+        record(
+            "login.failure",
+            target=email.strip().lower()[:254],
+            actor=None,
+            organisation_id=getattr(user, "organisation_id", None),
+        )
         db.session.commit()
         return None
     user.last_login_at = utcnow()
@@ -111,19 +127,92 @@ def end_sessions(user: User) -> None:
     user.session_version += 1
 
 
-def active_admin_count() -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(User).where(User.role == "admin", User.active)
-    )
+def active_admin_count(organisation_id: int | None = None) -> int:
+    """Count active admins, in one school when organisation_id is given."""
+    query = select(func.count()).select_from(User).where(User.role == "admin", User.active)
+    if organisation_id is not None:
+        query = query.where(User.organisation_id == organisation_id)
+    return db.session.scalar(query)
+
+
+def _refuse_last_admin(user: User) -> None:
+    # Each school needs an admin of its own: count within the user's school.
+    if user.role == "admin" and user.active and active_admin_count(user.organisation_id) <= 1:
+        raise AccountError("This is the last active administrator; make another admin first.")
 
 
 def deactivate(user: User, actor: User | None = None) -> None:
     """Deactivate an account and end its sessions; the last active admin cannot be removed."""
-    if user.role == "admin" and user.active and active_admin_count() <= 1:
-        raise AccountError("This is the last active administrator; make another admin first.")
+    _refuse_last_admin(user)
     user.active = False
     end_sessions(user)
-    record("account.deactivate", target=user.email, actor=actor)
+    record(
+        "account.deactivate", target=user.email, actor=actor, organisation_id=user.organisation_id
+    )
+
+
+def reactivate(user: User, actor: User | None = None) -> None:
+    """Let a deactivated account sign in again."""
+    if user.active:
+        return
+    user.active = True
+    record(
+        "account.reactivate", target=user.email, actor=actor, organisation_id=user.organisation_id
+    )
+
+
+def change_role(user: User, role: str, actor: User | None = None) -> None:
+    """Give a user another role; the last active admin keeps theirs."""
+    if role not in ROLES:
+        raise AccountError(f"Unknown role {role!r}; choose one of: {', '.join(ROLES)}.")
+    if role == user.role:
+        return
+    if role != "admin":
+        _refuse_last_admin(user)
+    old = user.role
+    user.role = role
+    record(
+        "account.role",
+        target=user.email,
+        detail={"from": old, "to": role},
+        actor=actor,
+        organisation_id=user.organisation_id,
+    )
+
+
+SET_PASSWORD_SALT = "set-password"  # noqa: S105 (a salt name, not a secret)
+
+
+def _password_fingerprint(user: User) -> str:
+    # Binds a link to the current password and sessions: once either changes, the link is dead.
+    raw = f"{user.id}:{user.session_version}:{user.password_hash}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def _set_password_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SET_PASSWORD_SALT)
+
+
+def set_password_token(user: User) -> str:
+    """Make a signed one-time token that lets this user choose a password."""
+    return _set_password_serializer().dumps({"u": user.id, "f": _password_fingerprint(user)})
+
+
+def user_for_set_password_token(token: str) -> User | None:
+    """Return the user a valid, unused, unexpired set-password token belongs to, or None."""
+    max_age = int(current_app.config.get("SET_PASSWORD_LINK_HOURS", 72)) * 3600
+    try:
+        data = _set_password_serializer().loads(token, max_age=max_age)
+    except BadData:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        return None
+    user = db.session.get(User, data["u"])
+    if user is None or not user.active:
+        return None
+    if not hmac.compare_digest(str(data.get("f", "")), _password_fingerprint(user)):
+        return None
+    return user
 
 
 def load_session_user(session_id: str) -> User | None:

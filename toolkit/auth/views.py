@@ -18,8 +18,14 @@ from flask_login import current_user, login_user, logout_user
 
 from toolkit.audit.services import record
 from toolkit.auth.access import public, signed_in
-from toolkit.auth.forms import LoginForm
-from toolkit.auth.services import authenticate, end_sessions
+from toolkit.auth.forms import LoginForm, SetPasswordForm
+from toolkit.auth.services import (
+    AccountError,
+    authenticate,
+    end_sessions,
+    set_password,
+    user_for_set_password_token,
+)
 from toolkit.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -84,3 +90,27 @@ def logout():
     session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+@public
+def set_password_page(token: str):
+    """Let the holder of a one-time link choose a password, then send them to sign in."""
+    user = user_for_set_password_token(token)
+    if user is None:
+        return render_template("auth/set_password.html", form=None), 400
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            set_password(user, form.password.data)
+        except AccountError as exc:
+            form.password.errors.append(str(exc))
+        else:
+            record("account.set_password", target=user.email, actor=user)
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()
+            session.clear()
+            flash("Your password is set. Sign in with it now.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/set_password.html", form=form, email=user.email)

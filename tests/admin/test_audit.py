@@ -1,0 +1,132 @@
+"""The audit trail: filters, CSV that cannot forge rows or run formulas, retention."""
+
+import csv
+import io
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from tests.conftest import login
+from toolkit.audit.models import AuditEvent
+from toolkit.audit.services import AuditFilter, csv_cell, events_csv, prune, record
+from toolkit.extensions import db
+from toolkit.timeutil import utcnow
+
+EVIL = '=HYPERLINK("http://evil.example","click")\r\n2026-01-01 00:00:00,admin@x,login.success'
+
+
+def _add(app, action, target="", at=None, detail=None):
+    with app.app_context():
+        event = record(action, target=target, detail=detail)
+        if at is not None:
+            event.at = at
+        db.session.commit()
+
+
+def test_failed_sign_in_with_a_forged_line_stays_one_row(app, client, login_as):
+    login(client, EVIL, "wrong password")
+    login_as("admin")
+    response = client.get("/admin/audit.csv")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    failures = [r for r in rows if r[2] == "login.failure"]
+    assert len(failures) == 1
+    target = failures[0][3]
+    # The formula is neutralised and the newline kept inside the quoted cell.
+    assert target.lower().startswith("'=hyperlink")
+    assert "\r\n2026-01-01" in target or "\n2026-01-01" in target
+    assert not any(r[0].startswith("2026-01-01") for r in rows)
+    # The page shows it escaped, in its own row.
+    page = client.get("/admin/audit?action=login.failure").get_data(as_text=True)
+    assert "&#34;http://evil.example&#34;" in page or "&quot;http://evil.example&quot;" in page
+
+
+def test_csv_cell_neutralises_every_formula_prefix():
+    for value in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
+        assert csv_cell(value).startswith("'")
+    assert csv_cell("plain text") == "plain text"
+
+
+def test_filters_by_user_action_and_date(app, client, login_as):
+    admin = login_as("admin")
+    now = utcnow()
+    _add(app, "content.load", target="old", at=now - timedelta(days=10))
+    _add(app, "content.load", target="recent", at=now - timedelta(days=1))
+    page = client.get("/admin/audit?action=content.load").get_data(as_text=True)
+    assert "old" in page and "recent" in page
+    since = (now - timedelta(days=3)).date().isoformat()
+    page = client.get(f"/admin/audit?action=content.load&since={since}").get_data(as_text=True)
+    assert ">recent<" in page and ">old<" not in page
+    until = (now - timedelta(days=5)).date().isoformat()
+    page = client.get(f"/admin/audit?until={until}").get_data(as_text=True)
+    assert ">old<" in page and ">recent<" not in page
+    page = client.get(f"/admin/audit?user={admin.email}&action=login.success").get_data(
+        as_text=True
+    )
+    assert "1 event." in page
+    csv_text = client.get(f"/admin/audit.csv?action=content.load&since={since}").get_data(
+        as_text=True
+    )
+    assert "recent" in csv_text and ",old," not in csv_text
+    with app.app_context():
+        assert (
+            db.session.scalar(select(func.count()).where(AuditEvent.action == "audit.export")) == 1
+        )
+
+
+def test_admins_see_their_own_school_and_unattributed_events(app, client, login_as, make_user):
+    from toolkit.auth.models import Organisation
+
+    login_as("admin")  # the first school
+    with app.app_context():
+        other = Organisation(name="Other", country="GB", paper_size="a4")
+        db.session.add(other)
+        db.session.commit()
+        other_id = other.id
+    outsider = make_user("teacher", email="outsider@other.example", organisation_id=other_id)
+    login(app.test_client(), outsider.email)
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "outsider@other.example" not in page
+
+
+def test_prune_removes_only_old_events_and_records_itself(app, runner):
+    now = utcnow()
+    _add(app, "x.old", at=now - timedelta(days=800))
+    _add(app, "x.new", at=now - timedelta(days=5))
+    result = runner.invoke(args=["audit", "prune"])
+    assert result.exit_code == 0, result.output
+    assert "Removed 1 audit events older than 730 days" in result.output
+    with app.app_context():
+        actions = set(db.session.scalars(select(AuditEvent.action)))
+    assert actions == {"x.new", "audit.prune"}
+    result = runner.invoke(args=["audit", "prune", "--days", "2"])
+    assert "Removed 1" in result.output
+
+
+def test_prune_refuses_zero_days(ctx):
+    import pytest
+
+    with pytest.raises(ValueError):
+        prune(0)
+
+
+def test_cli_export_writes_csv(app, runner, tmp_path):
+    _add(app, "content.load", target="-cmd|' /C calc'!A0", detail={"n": 1})
+    out = tmp_path / "audit.csv"
+    result = runner.invoke(args=["audit", "export", "--since", "2000-01-01", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["when_utc", "who", "action", "target", "detail", "from"]
+    assert rows[1][3] == "'-cmd|' /C calc'!A0"
+    assert rows[1][5] == "cli"
+    bad = runner.invoke(args=["audit", "export", "--since", "yesterday", "-o", str(out)])
+    assert bad.exit_code != 0
+
+
+def test_events_csv_streams_in_order(ctx):
+    for n in range(3):
+        record("n.test", target=str(n))
+    db.session.commit()
+    text = "".join(events_csv(AuditFilter(action="n.test")))
+    assert [r[3] for r in csv.reader(io.StringIO(text))][1:] == ["0", "1", "2"]

@@ -1,0 +1,206 @@
+"""Library archive import: checks before unpacking, a preview that changes nothing."""
+
+import io
+import zipfile
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from tests.library_files import lesson_text, make_library
+from toolkit.audit.models import AuditEvent
+from toolkit.content.models import Lesson
+from toolkit.extensions import db
+
+
+def zip_folder(root: Path, prefix: str = "lessons/") -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                archive.write(path, prefix + path.relative_to(root).as_posix())
+    return out.getvalue()
+
+
+def library_zip(tmp_path, lessons: dict, name="lib", prefix="lessons/") -> bytes:
+    return zip_folder(make_library(tmp_path / name, lessons), prefix)
+
+
+def evil_zip(entries: dict[str, bytes], base: bytes | None = None) -> bytes:
+    out = io.BytesIO(base or b"")
+    with zipfile.ZipFile(out, "a" if base else "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def _slugs(app) -> dict[str, bool]:
+    with app.app_context():
+        return {
+            lesson.slug: lesson.retired
+            for lesson in db.session.scalars(select(Lesson).where(Lesson.origin == "library"))
+        }
+
+
+def _upload(client, data: bytes, name="lessons.zip"):
+    return client.post(
+        "/admin/import",
+        data={"archive": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def _load(runner, tmp_path, lessons):
+    root = make_library(tmp_path / "first", lessons)
+    assert runner.invoke(args=["content", "load", str(root)]).exit_code == 0
+
+
+def test_preview_changes_nothing_then_confirm_imports(app, client, runner, tmp_path, login_as):
+    _load(
+        runner, tmp_path, {"11-14/keep.md": lesson_text("keep"), "11-14/old.md": lesson_text("old")}
+    )
+    login_as("admin")
+    data = library_zip(
+        tmp_path,
+        {
+            "11-14/keep.md": lesson_text("keep", title="Keep, now changed"),
+            "7-11/fresh.md": lesson_text("fresh", band="7-11"),
+        },
+    )
+    preview = _upload(client, data)
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert "Nothing has changed yet" in page
+    for slug in ("fresh", "keep", "old"):
+        assert f"<code>{slug}</code>" in page
+    assert "Lessons that will be retired" in page
+    assert _slugs(app) == {"keep": False, "old": False}
+    token = page.split('name="token" value="', 1)[1].split('"', 1)[0]
+
+    done = client.post("/admin/import/confirm", data={"token": token})
+    assert "Imported lessons.zip" in done.get_data(as_text=True)
+    assert _slugs(app) == {"keep": False, "old": True, "fresh": False}
+    with app.app_context():
+        event = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "content.import")
+        ).one()
+        assert event.detail["new"] == ["fresh"] and event.target == "lessons.zip"
+    # The token is single use and the stored archive is gone.
+    again = client.post("/admin/import/confirm", data={"token": token}, follow_redirects=True)
+    assert "expired or was already done" in again.get_data(as_text=True)
+    assert not list((Path(app.config["UPLOAD_DIR"]) / "imports").glob("*.zip"))
+
+
+def test_archive_with_contents_at_its_top_is_accepted(app, client, tmp_path, login_as):
+    login_as("admin")
+    data = library_zip(tmp_path, {"4-7/top.md": lesson_text("top", band="4-7")}, prefix="")
+    page = _upload(client, data).get_data(as_text=True)
+    assert "<code>top</code>" in page
+
+
+def _refused(app, client, data: bytes, message: str) -> None:
+    before = _slugs(app)
+    response = _upload(client, data)
+    page = response.get_data(as_text=True)
+    assert "cannot be imported" in page, page
+    assert message in page, page
+    assert _slugs(app) == before
+    with app.app_context():
+        assert not db.session.scalar(
+            select(func.count()).where(AuditEvent.action == "content.import")
+        )
+
+
+def test_path_escapes_are_refused_before_unpacking(app, client, tmp_path, login_as):
+    login_as("admin")
+    base = library_zip(tmp_path, {"11-14/ok.md": lesson_text("ok")})
+    outside = tmp_path / "escaped.md"
+    for name in ("../escaped.md", "lessons/../../escaped.md", "/tmp/escaped.md", "C:/escaped.md"):
+        _refused(
+            app, client, evil_zip({name: b"x"}, base), "escape" if ".." in name else "absolute"
+        )
+    assert not outside.exists()
+
+
+def test_symlink_entries_are_refused(app, client, tmp_path, login_as):
+    login_as("admin")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        info = zipfile.ZipInfo("lessons/reference/topics.yaml")
+        info.external_attr = 0o120777 << 16
+        archive.writestr(info, "/etc/passwd")
+    _refused(app, client, out.getvalue(), "links are not allowed")
+
+
+def test_zip_bomb_is_refused(app, client, tmp_path, login_as):
+    login_as("admin")
+    bomb = io.BytesIO()
+    with (
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("lessons/11-14/bomb.md", "w", force_zip64=True) as entry,
+    ):
+        chunk = b"\x00" * (1 << 20)
+        for _ in range(200):  # 200 MB of zeros, about 200 KB compressed
+            entry.write(chunk)
+    _refused(app, client, bomb.getvalue(), "bytes; a content file may be")
+    other = io.BytesIO()
+    with (
+        zipfile.ZipFile(other, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("lessons/big.bin", "w", force_zip64=True) as entry,
+    ):
+        for _ in range(50):
+            entry.write(b"\x00" * (1 << 20))
+    _refused(app, client, other.getvalue(), "zip bomb")
+
+
+def test_lying_sizes_are_caught_while_unpacking(app, client, tmp_path, login_as):
+    login_as("admin")
+    data = bytearray(library_zip(tmp_path, {"11-14/ok.md": lesson_text("ok")}))
+    # Make the central directory claim a smaller size for one entry than its data holds.
+    name = b"lessons/reference/topics.yaml"
+    at = data.rfind(name)
+    header = at - 46
+    assert data[header : header + 4] == b"PK\x01\x02"
+    data[header + 24 : header + 28] = (10).to_bytes(4, "little")
+    # zipfile stops at the declared size and its CRC check fails: refused either way.
+    _refused(app, client, bytes(data), "topics.yaml&#39;: cannot be read")
+
+
+def test_broken_content_changes_nothing_and_reports_lines(app, client, runner, tmp_path, login_as):
+    _load(runner, tmp_path, {"11-14/keep.md": lesson_text("keep")})
+    login_as("admin")
+    broken = lesson_text("broken").replace("minutes: 45", "minutes: 44")
+    data = library_zip(tmp_path, {"11-14/keep.md": lesson_text("keep"), "11-14/broken.md": broken})
+    _refused(app, client, data, "11-14/broken.md:")
+
+
+def test_not_a_zip_and_empty_archives(app, client, login_as):
+    login_as("admin")
+    _refused(app, client, b"this is not a zip", "not a readable zip archive")
+    _refused(app, client, evil_zip({"readme.txt": b"hi"}), "holds no lesson files")
+
+
+def test_cli_import_dry_run_and_apply(app, runner, tmp_path):
+    path = tmp_path / "lib.zip"
+    path.write_bytes(library_zip(tmp_path, {"11-14/cli.md": lesson_text("cli")}))
+    result = runner.invoke(args=["content", "import", str(path), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "New lessons: cli" in result.output and "Dry run: nothing was changed." in result.output
+    assert _slugs(app) == {}
+    result = runner.invoke(args=["content", "import", str(path)])
+    assert result.exit_code == 0 and "Imported." in result.output
+    assert _slugs(app) == {"cli": False}
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(evil_zip({"../x.md": b"x"}))
+    result = runner.invoke(args=["content", "import", str(bad)])
+    assert result.exit_code == 1 and "nothing was imported" in result.output
+
+
+def test_preview_says_when_nothing_would_change(client, runner, tmp_path, login_as):
+    lessons = {"11-14/same.md": lesson_text("same")}
+    _load(runner, tmp_path, lessons)
+    login_as("admin")
+    page = _upload(client, library_zip(tmp_path, lessons)).get_data(as_text=True)
+    assert "importing it would change nothing" in page
+    changed = {"11-14/same.md": lesson_text("same", title="Same, retitled")}
+    page = _upload(client, library_zip(tmp_path, changed, name="lib3")).get_data(as_text=True)
+    assert "importing it would change nothing" not in page

@@ -1,0 +1,1 @@
+"""Administration: accounts, school settings, audit trail, library import, backups, coverage."""

@@ -1,0 +1,199 @@
+"""A school's settings and its logo, which is checked by content and re-encoded before storing."""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy import select
+
+from toolkit.audit.services import record
+from toolkit.auth.models import PAPER_SIZES, Organisation
+from toolkit.content import repository
+from toolkit.extensions import db
+
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+MAX_LOGO_SIDE = 4000
+MAX_LOGO_PIXELS = 12_000_000
+# A printed logo needs no more than this; larger ones are scaled down when stored.
+STORED_LOGO_BOX = (1200, 600)
+LOGO_FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
+LOGO_NAME = re.compile(r"^[0-9a-f]{32}\.png$")
+PAPER_LABELS = {"a4": "A4", "letter": "US Letter"}
+
+
+class SettingsError(ValueError):
+    """A setting or upload that cannot be accepted, with a message for the admin."""
+
+
+@dataclass(frozen=True)
+class SchoolSettings:
+    name: str
+    country: str
+    country_name: str
+    paper_size: str
+    safeguarding_lead: str
+    has_logo: bool
+
+
+def school_settings(org: Organisation) -> SchoolSettings:
+    names = dict(country_choices())
+    return SchoolSettings(
+        name=org.name,
+        country=org.country,
+        country_name=names.get(org.country, org.country),
+        paper_size=org.paper_size,
+        safeguarding_lead=org.safeguarding_lead,
+        has_logo=logo_path(org) is not None,
+    )
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Countries whose help routes the library holds."""
+    return [(c.code, f"{c.name} ({c.code})") for c in repository.countries()]
+
+
+def logo_dir() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"]) / "logos"
+
+
+def logo_path(org: Organisation) -> Path | None:
+    """The stored logo file of a school, for pages and the export's private scheme."""
+    name = org.logo_filename
+    if not name or not LOGO_NAME.match(name):
+        return None
+    path = logo_dir() / name
+    return path if path.is_file() else None
+
+
+def clean_logo(data: bytes) -> bytes:
+    """Check an uploaded image by its content and return it re-encoded as a plain PNG."""
+    if len(data) > MAX_LOGO_BYTES:
+        raise SettingsError(f"The logo is larger than {MAX_LOGO_BYTES // (1024 * 1024)} MB.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=LOGO_FORMATS) as image:
+                width, height = image.size
+                if max(width, height) > MAX_LOGO_SIDE or width * height > MAX_LOGO_PIXELS:
+                    raise SettingsError(
+                        f"The logo is {width} x {height} pixels; the limit is "
+                        f"{MAX_LOGO_SIDE} pixels a side. Make it smaller and try again."
+                    )
+                # WeasyPrint lets Pillow load truncated files; verify() still refuses them.
+                image.verify()
+            with Image.open(io.BytesIO(data), formats=LOGO_FORMATS) as image:
+                image.seek(0)  # the first frame of an animation
+                image.load()
+                rgba = image.convert("RGBA")
+    except SettingsError:
+        raise
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+    ):
+        raise SettingsError(
+            "That file is not a PNG, JPEG, GIF or WebP image (SVG is not accepted)."
+        ) from None
+    rgba.thumbnail(STORED_LOGO_BOX)
+    # Copy the pixels only: no metadata, chunks or trailing bytes of the upload survive.
+    clean = Image.frombytes("RGBA", rgba.size, rgba.tobytes())
+    out = io.BytesIO()
+    clean.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def store_logo(png: bytes) -> str:
+    """Write a cleaned logo under a generated name outside static/; return the name."""
+    folder = logo_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = secrets.token_hex(16) + ".png"
+    temporary = folder / (name + ".part")
+    temporary.write_bytes(png)
+    temporary.replace(folder / name)
+    return name
+
+
+def remove_logo_file(name: str | None) -> None:
+    if name and LOGO_NAME.match(name):
+        (logo_dir() / name).unlink(missing_ok=True)
+
+
+def update_school(
+    org: Organisation,
+    *,
+    name: str,
+    country: str,
+    paper_size: str,
+    safeguarding_lead: str,
+    logo: bytes | None = None,
+    remove_logo: bool = False,
+) -> list[str]:
+    """Apply new settings (and logo), audit what changed and commit; return the changed fields."""
+    name = name.strip()
+    if not name:
+        raise SettingsError("The school's name must not be empty.")
+    known = {code for code, _ in country_choices()}
+    if country not in known and country != org.country:
+        raise SettingsError(f"There are no help routes for the country {country!r}.")
+    if paper_size not in PAPER_SIZES:
+        raise SettingsError("Choose A4 or US Letter.")
+    new_logo = store_logo(clean_logo(logo)) if logo else None
+    old_logo = org.logo_filename
+    values = {
+        "name": name,
+        "country": country,
+        "paper_size": paper_size,
+        "safeguarding_lead": safeguarding_lead.strip(),
+    }
+    changed = {k: v for k, v in values.items() if getattr(org, k) != v}
+    for key, value in changed.items():
+        setattr(org, key, value)
+    fields = sorted(changed)
+    if new_logo:
+        org.logo_filename = new_logo
+        fields.append("logo")
+    elif remove_logo and old_logo:
+        org.logo_filename = None
+        fields.append("logo removed")
+    if fields:
+        record("school.settings", target=org.name, detail={"changed": fields, **changed})
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        remove_logo_file(new_logo)
+        raise
+    if old_logo and org.logo_filename != old_logo:
+        remove_logo_file(old_logo)
+    return fields
+
+
+def create_school(name: str, country: str, paper_size: str = "a4") -> Organisation:
+    """Add a school to the installation (the caller commits)."""
+    name = name.strip()
+    if not name:
+        raise SettingsError("The school's name must not be empty.")
+    country = country.strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        raise SettingsError("The country is a two-letter ISO 3166 code, e.g. GB or US.")
+    if paper_size not in PAPER_SIZES:
+        raise SettingsError("The paper size is a4 or letter.")
+    if db.session.scalars(select(Organisation).where(Organisation.name == name)).first():
+        raise SettingsError(f"There is already a school called {name!r}.")
+    org = Organisation(name=name, country=country, paper_size=paper_size)
+    db.session.add(org)
+    db.session.flush()
+    record("school.create", target=name, detail={"country": country})
+    return org
