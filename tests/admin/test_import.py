@@ -173,6 +173,13 @@ def test_broken_content_changes_nothing_and_reports_lines(app, client, runner, t
     _refused(app, client, data, "11-14/broken.md:")
 
 
+def test_lessons_with_safeguarding_errors_are_refused(app, client, tmp_path, login_as):
+    login_as("admin")
+    scary = lesson_text("scary", starter_text="Send a nude and you will be arrested.")
+    data = library_zip(tmp_path, {"11-14/scary.md": scary})
+    _refused(app, client, data, "FEAR error")
+
+
 def test_not_a_zip_and_empty_archives(app, client, login_as):
     login_as("admin")
     _refused(app, client, b"this is not a zip", "not a readable zip archive")

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from toolkit.audit.services import record
 from toolkit.content.errors import ContentError
 from toolkit.content.library import MAX_FILE_BYTES, MAX_FILES, read_library
+from toolkit.content.lint import lint_library
 from toolkit.content.loader import lesson_hash, load_library
 from toolkit.content.models import Lesson
 from toolkit.extensions import db
@@ -212,6 +213,11 @@ def import_archive(
             return result
         except ContentError as exc:
             result.problems = [str(p) for p in exc.problems]
+            return result
+        # The same gate as `make test` and publishing: no lesson with a safeguarding error.
+        errors = [f for f in lint_library(library) if f.counts_as_error]
+        if errors:
+            result.problems = [f"{f.path}:{f.line}: {f.rule} error: {f.message}" for f in errors]
             return result
         result.new, result.changed, result.retired = _lesson_changes(library)
         try:

@@ -73,11 +73,15 @@ def version_options():
 
 
 def library_lessons() -> list[Lesson]:
-    """Every current (not retired) library lesson, with its current version loaded."""
+    """Every published, current (not retired) library lesson, with its current version loaded."""
     return list(
         db.session.scalars(
             select(Lesson)
-            .where(Lesson.origin == "library", Lesson.retired.is_(False))
+            .where(
+                Lesson.origin == "library",
+                Lesson.status == "published",
+                Lesson.retired.is_(False),
+            )
             .options(selectinload(Lesson.current_version).options(*version_options()))
             .order_by(Lesson.slug)
         )
