@@ -26,10 +26,10 @@ install: $(VENV)/.installed system-packages
 install-test: $(VENV)/.installed-test system-packages
 
 # Debian packages: Pango for WeasyPrint, fonts for printing, Chromium for browser tests,
-# poppler-utils for looking at PDFs. Installed only when missing.
+# poppler-utils for looking at PDFs, postgresql-client (pg_dump) for backups. Installed only when missing.
 system-packages:
 	@missing=""; \
-	for pkg in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium poppler-utils; do \
+	for pkg in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium poppler-utils postgresql-client; do \
 	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -41,7 +41,10 @@ system-packages:
 run: install
 	TOOLKIT_ENV=development $(BIN)/toolkit setup
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
-	TOOLKIT_ENV=development $(BIN)/toolkit run --host $(HOST) --port $(PORT)
+	@# The print worker (unit packs) runs beside the server and stops with it.
+	TOOLKIT_ENV=development $(BIN)/toolkit worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  TOOLKIT_ENV=development $(BIN)/toolkit run --host $(HOST) --port $(PORT)
 
 test: install-test
 	$(BIN)/ruff check .
@@ -55,10 +58,10 @@ test: install-test
 	  echo "PostgreSQL does not answer on 127.0.0.1:5432: skipped the PostgreSQL run"; \
 	fi
 
-lint-content: $(VENV)/.installed
 
 bench: install-test
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/exports.py
+	$(BIN)/python bench/search_library.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

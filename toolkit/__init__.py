@@ -42,17 +42,21 @@ def create_app(config: dict | None = None) -> Flask:
 
     login_manager.user_loader(load_session_user)
 
+    from toolkit.admin.views import bp as admin_bp
     from toolkit.auth.account import bp as account_bp
     from toolkit.auth.views import bp as auth_bp
     from toolkit.builder.views import bp as builder_bp
+    from toolkit.exports.views import bp as exports_bp
     from toolkit.library.views import bp as library_bp
     from toolkit.main.views import bp as main_bp
     from toolkit.review.views import bp as review_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(library_bp)
+    app.register_blueprint(exports_bp)
     app.register_blueprint(builder_bp)
     app.register_blueprint(review_bp)
 

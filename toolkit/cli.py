@@ -14,12 +14,22 @@ from toolkit.extensions import db
 
 
 def register_commands(app: Flask) -> None:
+    from toolkit.admin.cli import backup_command, import_command, restore_command, schools_cli
+    from toolkit.audit.cli import audit_cli
     from toolkit.auth.cli import users_cli
     from toolkit.content.cli import content_cli
+    from toolkit.exports.cli import export_command, worker_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(content_cli)
+    content_cli.add_command(import_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    app.cli.add_command(schools_cli)
+    app.cli.add_command(audit_cli)
     app.cli.add_command(setup_command)
+    app.cli.add_command(export_command)
+    app.cli.add_command(worker_command)
 
 
 @click.command("setup")

@@ -15,6 +15,7 @@ from toolkit.content.models import (
     Strand,
     Topic,
 )
+from toolkit.exports.models import ExportArtifact, ExportJob
 from toolkit.review.models import Review
 
 __all__ = [
@@ -23,6 +24,8 @@ __all__ = [
     "Block",
     "BlockVersion",
     "Country",
+    "ExportArtifact",
+    "ExportJob",
     "HelpRoute",
     "Lesson",
     "LessonItem",

@@ -1,0 +1,195 @@
+"""Benchmark: this project's PDF pipeline against headless Chromium, side by side, in one run.
+
+    .venv/bin/python bench/exports.py [--pack 30] [--repeat 3]
+
+Loads the real lesson library into a temporary SQLite database, then times:
+
+- one teacher plan, cold (nothing cached; render workers already started) and again (cache hit),
+- a unit pack of N lessons, cold (no part cached) and warm (cache hit),
+
+with this project's pipeline (WeasyPrint in worker processes, parts in parallel, merged) and with
+Chromium (Playwright driving Debian's /usr/bin/chromium, browser already running) printing the
+same print HTML with the same stylesheets and fonts. Prints medians, ratios and PDF sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from flask_migrate import upgrade
+
+from toolkit import create_app
+from toolkit.auth.services import default_organisation
+from toolkit.content import repository
+from toolkit.content.access import lesson_by_slug
+from toolkit.exports import services
+from toolkit.exports.fetcher import asset_files, font_face_css
+from toolkit.exports.options import ExportOptions
+from toolkit.exports.render import RenderJob, get_pool, stylesheet_names
+from toolkit.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+
+def timed(fn, repeat: int) -> tuple[float, object]:
+    """Median wall time of `repeat` calls (seconds) and the last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def chromium_folder(work: Path) -> Path:
+    """The print stylesheets and fonts as files Chromium can load next to the HTML."""
+    folder = work / "chromium"
+    (folder / "fonts").mkdir(parents=True, exist_ok=True)
+    for name, path in asset_files().items():
+        shutil.copyfile(path, folder / name)
+    (folder / "fonts.css").write_text(font_face_css(""))
+    return folder
+
+
+def chromium_html(html: str, sheets: list[str]) -> str:
+    links = "".join(f'<link rel="stylesheet" href="{name}">' for name in sheets)
+    return html.replace("</head>", links + "</head>", 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pack", type=int, default=30, help="lessons in the unit pack")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--lesson", default="sextortion-11-14")
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    work = Path(tempfile.mkdtemp(prefix="bench-exports-"))
+    app = create_app(
+        {
+            "ENV": "testing",
+            "SECRET_KEY": "bench-" + "x" * 40,
+            "DATABASE_URL": f"sqlite:///{work / 'bench.db'}",
+            "EXPORT_CACHE_DIR": str(work / "cache"),
+            "UPLOAD_DIR": str(work / "uploads"),
+        }
+    )
+    rows = []
+    with app.app_context():
+        upgrade()
+        runner = app.test_cli_runner()
+        result = runner.invoke(args=["content", "load", str(ROOT / "lessons")])
+        assert result.exit_code == 0, result.output
+        org = default_organisation()
+        db.session.commit()
+        school = services.school_info(org, app.config["UPLOAD_DIR"])
+        country = services.country_data("GB")
+        slugs = [lesson.slug for lesson in repository.library_lessons()]
+        pack_slugs = [slugs[i % len(slugs)] for i in range(args.pack)]
+        single = [services.lesson_source(lesson_by_slug(args.lesson))]
+        pack = [services.lesson_source(lesson_by_slug(s)) for s in pack_slugs]
+        plan = ExportOptions("plan", "a4", "standard", "GB")
+        whole = ExportOptions("pack", "a4", "standard", "GB")
+        pool = get_pool(app.config)
+        pool.warm()
+        date = services.printed_on()
+
+        def clear_cache() -> None:
+            shutil.rmtree(work / "cache", ignore_errors=True)
+            db.session.execute(db.text("DELETE FROM export_artifact"))
+            db.session.commit()
+
+        def ours_cold(sources, options):
+            clear_cache()
+            return services.export_pdf(sources, options, school, country, date=date)
+
+        ours_warm = lambda sources, options: services.export_pdf(  # noqa: E731
+            sources, options, school, country, date=date
+        )
+        # Warm-up: the first render in each worker loads fonts and parses the stylesheets.
+        ours_cold(single, plan)
+
+        plan_cold, exported = timed(lambda: ours_cold(single, plan), args.repeat)
+        plan_size = exported.path.stat().st_size
+        plan_cached, _ = timed(lambda: ours_warm(single, plan), max(args.repeat, 20))
+        client = app.test_client()
+        pack_cold, exported = timed(lambda: ours_cold(pack, whole), 1)
+        pack_size, pack_pages = exported.path.stat().st_size, exported.pages
+        pack_warm, _ = timed(lambda: ours_warm(pack, whole), max(args.repeat, 10))
+
+        # The same print HTML for Chromium (one document for the pack, as Chromium would print).
+        sheets = stylesheet_names(RenderJob("", "a4", "standard"))
+        plan_html = services.print_html(single, plan, school.school, country, date)
+        pack_html = "".join(
+            services.print_html([s], whole, school.school, country, date) for s in pack
+        )
+        pack_html = pack_html.replace("</html><!doctype html>", "")  # one document
+        del client
+
+    folder = chromium_folder(work)
+    (folder / "plan.html").write_text(chromium_html(plan_html, sheets))
+    (folder / "pack.html").write_text(chromium_html(pack_html, sheets))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+
+        def chromium(name: str) -> bytes:
+            page = browser.new_page()
+            page.goto((folder / name).as_uri())
+            pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+            page.close()
+            return pdf
+
+        chromium("plan.html")  # warm the browser
+        chrome_plan, pdf = timed(lambda: chromium("plan.html"), args.repeat)
+        chrome_plan_size = len(pdf)
+        chrome_pack_cold, pdf = timed(lambda: chromium("pack.html"), 1)
+        chrome_pack_size = len(pdf)
+        chrome_pack_warm, _ = timed(lambda: chromium("pack.html"), 1)
+        browser.close()
+
+    ms = lambda s: f"{s * 1000:,.1f} ms"  # noqa: E731
+    kb = lambda b: f"{b / 1024:,.0f} KiB"  # noqa: E731
+    rows = [
+        ("one plan, cold", ms(plan_cold), ms(chrome_plan), plan_cold / chrome_plan),
+        ("one plan, cached", ms(plan_cached), ms(chrome_plan), plan_cached / chrome_plan),
+        (
+            f"{args.pack}-lesson pack, cold",
+            ms(pack_cold),
+            ms(chrome_pack_cold),
+            pack_cold / chrome_pack_cold,
+        ),
+        (
+            f"{args.pack}-lesson pack, warm",
+            ms(pack_warm),
+            ms(chrome_pack_warm),
+            pack_warm / chrome_pack_cold,
+        ),
+        ("plan PDF size", kb(plan_size), kb(chrome_plan_size), plan_size / chrome_plan_size),
+        ("pack PDF size", kb(pack_size), kb(chrome_pack_size), pack_size / chrome_pack_size),
+    ]
+    print(f"\n{pool.size} render workers; pack: {pack_pages} pages; median of {args.repeat} runs\n")
+    print(f"| {'measure':26} | {'this project':>14} | {'Chromium':>12} | {'ratio':>6} |")
+    print(f"| {'-' * 26} | {'-' * 14}: | {'-' * 12}: | {'-' * 6}: |")
+    for name, ours, theirs, ratio in rows:
+        print(f"| {name:26} | {ours:>14} | {theirs:>12} | {ratio:6.2f} |")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

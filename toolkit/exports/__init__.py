@@ -1,0 +1,1 @@
+"""Printable PDFs: teacher plans, handouts, scenario cards, letters home and packs."""

@@ -1,0 +1,90 @@
+"""`toolkit export` for schools that print in bulk, and `toolkit worker` for background packs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from toolkit.auth.models import Organisation
+from toolkit.content.access import lesson_by_slug
+from toolkit.exports import services
+from toolkit.exports.options import DOCUMENTS, PAPERS, VARIANTS, OptionError
+from toolkit.exports.render import RenderError
+from toolkit.extensions import db
+
+
+def _school(name: str | None) -> Organisation | None:
+    stmt = select(Organisation).order_by(Organisation.id)
+    if name:
+        stmt = stmt.where(Organisation.name == name)
+        org = db.session.scalars(stmt).first()
+        if org is None:
+            raise click.UsageError(f"No school called {name!r}.")
+        return org
+    return db.session.scalars(stmt).first()
+
+
+@click.command("export")
+@click.argument("lessons", nargs=-1, required=True)
+@click.option("--document", default="plan", show_default=True, help="|".join(DOCUMENTS))
+@click.option("--paper", default=None, help="|".join(PAPERS) + " (default: the school's)")
+@click.option("--variant", default="standard", show_default=True, help="|".join(VARIANTS))
+@click.option(
+    "--country", default=None, help="Country code for help routes (default: the school's)"
+)
+@click.option("--school", "school_name", default=None, help="School name (default: the first)")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@with_appcontext
+def export_command(lessons, document, paper, variant, country, school_name, output) -> None:
+    """Export lessons (by slug, library or adapted) as one PDF."""
+    org = _school(school_name)
+    try:
+        options = services.options_for(
+            {"document": document, "paper": paper, "variant": variant, "country": country}, org
+        )
+    except OptionError as error:
+        raise click.UsageError(str(error)) from error
+    sources = []
+    for slug in dict.fromkeys(lessons):
+        lesson = lesson_by_slug(slug)
+        if lesson is None or lesson.retired or lesson.current_version is None:
+            raise click.UsageError(f"No lesson with the slug {slug!r}.")
+        sources.append(services.lesson_source(lesson))
+    if len(sources) > services.MAX_PACK_LESSONS:
+        raise click.UsageError(f"At most {services.MAX_PACK_LESSONS} lessons in one export.")
+    country_data = services.country_data(options.country)
+    school = services.school_info(org, current_app.config["UPLOAD_DIR"])
+
+    def progress(done: int, total: int) -> None:
+        if total > 1:
+            click.echo(f"  {done} of {total} parts", err=True)
+
+    try:
+        exported = services.export_pdf(sources, options, school, country_data, progress=progress)
+    except RenderError as error:
+        raise click.ClickException(f"The export failed: {error}.") from error
+    output.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(exported.path, output)
+    from toolkit.audit.services import record
+
+    record("export.pdf", ",".join(s.slug for s in sources), {**options.as_dict(), "cli": True})
+    db.session.commit()
+    state = "from the cache" if exported.cached else "rendered"
+    click.echo(f"Wrote {output} ({exported.pages} pages, {state}; {exported.filename}).")
+
+
+@click.command("worker")
+@click.option("--workers", default=1, show_default=True, help="Jobs run at the same time.")
+@with_appcontext
+def worker_command(workers: int) -> None:
+    """Run the background print queue (unit packs) until stopped."""
+    from toolkit.exports.jobs import get_huey
+
+    huey = get_huey(current_app._get_current_object())
+    click.echo(f"Print worker started ({type(huey).__name__}).")
+    huey.create_consumer(workers=workers, worker_type="thread").run()

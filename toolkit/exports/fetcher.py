@@ -1,0 +1,113 @@
+"""The only way WeasyPrint may load anything: an allow-list of bundled assets and stored logos.
+
+Print HTML names bundled stylesheets and fonts as ``toolkit-asset:/<name>`` and a school's logo as
+``toolkit-upload:/logos/<file>``. Every other URL (file:, http(s):, data:, relative paths that
+resolve elsewhere, redirects) is refused before any I/O happens, and each refusal is counted so
+tests can prove nothing left the process.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+ASSET_SCHEME = "toolkit-asset:"
+UPLOAD_SCHEME = "toolkit-upload:"
+ROOT = Path(__file__).resolve().parent.parent.parent
+PRINT_DIR = ROOT / "static" / "print"
+LOGO_NAME = re.compile(r"^logos/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.(png|jpe?g)$")
+LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+CONTENT_TYPES = {".css": "text/css", ".ttf": "font/ttf"}
+
+
+class RefusedURL(ValueError):
+    """A URL outside the allow-list (WeasyPrint skips the resource and carries on)."""
+
+
+def font_files() -> dict[str, Path]:
+    """The fonts shipped as Python dependencies, by the name print CSS uses for them."""
+    import fontpkg_atkinson_hyperlegible
+    import fontpkg_lexend
+
+    files = {}
+    for package in (fontpkg_atkinson_hyperlegible, fontpkg_lexend):
+        for path in sorted((package.ROOT / "files").glob("*.ttf")):
+            files["fonts/" + path.name.replace("[wght]", "-Variable")] = path
+    return files
+
+
+def asset_files() -> dict[str, Path]:
+    """Every asset print HTML may name: the print stylesheets and the fonts."""
+    assets = {path.name: path for path in sorted(PRINT_DIR.glob("*.css"))}
+    assets.update(font_files())
+    return assets
+
+
+def font_face_css(prefix: str) -> str:
+    """@font-face rules for the shipped fonts, their files named under `prefix`."""
+    faces = {
+        "AtkinsonHyperlegible-Regular.ttf": ("Atkinson Hyperlegible", "normal", "normal"),
+        "AtkinsonHyperlegible-Bold.ttf": ("Atkinson Hyperlegible", "bold", "normal"),
+        "AtkinsonHyperlegible-Italic.ttf": ("Atkinson Hyperlegible", "normal", "italic"),
+        "AtkinsonHyperlegible-BoldItalic.ttf": ("Atkinson Hyperlegible", "bold", "italic"),
+        "Lexend-Variable.ttf": ("Lexend", "100 900", "normal"),
+    }
+    rules = []
+    for name, (family, weight, style) in faces.items():
+        rules.append(
+            f'@font-face {{ font-family: "{family}"; src: url("{prefix}fonts/{name}"); '
+            f"font-weight: {weight}; font-style: {style}; }}"
+        )
+    return "\n".join(rules) + "\n"
+
+
+class SafeFetcher(URLFetcher):
+    """Serve allow-listed assets from memory and logos from the upload folder; refuse the rest."""
+
+    def __init__(self, upload_dir: Path | None = None, assets: dict[str, Path] | None = None):
+        super().__init__(timeout=1, allowed_protocols=(), allow_redirects=False)
+        self.upload_dir = Path(upload_dir) if upload_dir else None
+        self.assets = assets if assets is not None else asset_files()
+        self._cache: dict[str, bytes] = {}
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        if url.startswith(ASSET_SCHEME):
+            name = url[len(ASSET_SCHEME) :].lstrip("/")
+            path = self.assets.get(name)
+            if path is not None:
+                if name not in self._cache:
+                    self._cache[name] = path.read_bytes()
+                content_type = CONTENT_TYPES.get(path.suffix, "application/octet-stream")
+                return URLFetcherResponse(url, self._cache[name], {"Content-Type": content_type})
+        elif url.startswith(UPLOAD_SCHEME) and self.upload_dir is not None:
+            body = self._logo(url[len(UPLOAD_SCHEME) :].lstrip("/"))
+            if body is not None:
+                content_type = next(t for magic, t in LOGO_TYPES.items() if body.startswith(magic))
+                return URLFetcherResponse(url, body, {"Content-Type": content_type})
+        self.refused.append(url[:200])
+        raise RefusedURL(f"refused by the print fetcher: {url[:80]}")
+
+    def _logo(self, name: str) -> bytes | None:
+        """Read a stored logo: a plain file name, inside the folder, small, and really an image."""
+        if not LOGO_NAME.match(name):
+            return None
+        raw = self.upload_dir / name
+        if raw.is_symlink():
+            return None
+        path = raw.resolve()
+        if path.parent != (self.upload_dir / "logos").resolve() or not path.is_file():
+            return None
+        if path.stat().st_size > MAX_LOGO_BYTES:
+            return None
+        body = path.read_bytes()
+        if not any(body.startswith(magic) for magic in LOGO_TYPES):
+            return None
+        return body
+
+    def open(self, url, data=None, timeout=None):
+        """Refuse urllib-style use: nothing may reach the network through this object."""
+        raise RefusedURL("the print fetcher does not open URLs")

@@ -1,0 +1,72 @@
+"""What a reader may choose when exporting: document, paper, variant and country."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DOCUMENTS = {
+    "plan": "Teacher plan",
+    "handout": "Pupil handout",
+    "cards": "Scenario cards",
+    "letter": "Letter home",
+    "pack": "Lesson pack",
+}
+# The documents a pack holds, in the order they are printed.
+PACK_DOCUMENTS = ("plan", "handout", "cards", "letter")
+PAPERS = {"a4": "A4", "letter": "US Letter"}
+VARIANTS = {
+    "standard": "Standard",
+    "large-print": "Large print",
+    "dyslexia": "Dyslexia-friendly",
+}
+
+
+class OptionError(ValueError):
+    """An export option that is not one of the known values."""
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    document: str = "plan"
+    paper: str = "a4"
+    variant: str = "standard"
+    country: str = "GB"
+
+    def __post_init__(self):
+        checks = (
+            ("document", self.document, DOCUMENTS),
+            ("paper", self.paper, PAPERS),
+            ("variant", self.variant, VARIANTS),
+        )
+        for name, value, allowed in checks:
+            if value not in allowed:
+                raise OptionError(f"Unknown {name} {value!r}: choose one of {', '.join(allowed)}.")
+
+    @classmethod
+    def from_values(
+        cls, values, default_paper: str, default_country: str, countries
+    ) -> ExportOptions:
+        """Read options from a mapping (query string, form, CLI); unknown values raise."""
+        country = (values.get("country") or default_country or "GB").strip().upper()
+        if country not in countries:
+            raise OptionError(
+                f"Unknown country {country!r}: the toolkit has help routes for "
+                f"{', '.join(sorted(countries))}."
+            )
+        return cls(
+            document=(values.get("document") or "plan").strip(),
+            paper=(values.get("paper") or default_paper or "a4").strip().lower(),
+            variant=(values.get("variant") or "standard").strip(),
+            country=country,
+        )
+
+    def with_document(self, document: str) -> ExportOptions:
+        return ExportOptions(document, self.paper, self.variant, self.country)
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "document": self.document,
+            "paper": self.paper,
+            "variant": self.variant,
+            "country": self.country,
+        }

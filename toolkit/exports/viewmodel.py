@@ -1,0 +1,243 @@
+"""Plain data for the print templates: one lesson, the school, the help routes and the options.
+
+Everything here is built from plain documents (LessonDoc, dicts), never from ORM rows, so that the
+same data feeds the HTML preview, the PDF and the cache key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from toolkit.content.documents import LessonDoc
+from toolkit.content.markdown import render_inline, render_markdown
+from toolkit.exports.options import DOCUMENTS, PACK_DOCUMENTS, ExportOptions
+
+KIND_LABELS = {
+    "safeguarding-note": "Safeguarding note",
+    "ground-rules": "Ground rules",
+    "starter": "Starter",
+    "activity": "Activity",
+    "discussion": "Discussion",
+    "scenario": "Scenario cards",
+    "worksheet": "Worksheet",
+    "quiz": "Quiz",
+    "plenary": "Plenary",
+    "assessment": "Assessment",
+    "differentiation": "Differentiation",
+    "teacher-notes": "Teacher notes",
+    "help-and-reporting": "Help and reporting",
+    "parent-letter": "Letter home",
+}
+AUDIENCE_LABELS = {"teacher": "For the teacher", "pupil": "For pupils", "parent": "For parents"}
+CARD_HEADING = re.compile(r"^###\s+(.+?)\s*#*\s*$", re.MULTILINE)
+# Routes for adults (parents' and professionals' lines) are printed only for the oldest band.
+ADULT_ROUTE_KIND = "adult-support"
+ADULT_BAND = "14-18"
+
+
+@dataclass(frozen=True)
+class School:
+    name: str
+    safeguarding_lead: str = ""
+    logo_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    kind: str
+    purpose: str
+    audience: str
+    phone: str | None
+    web: str | None
+    hours: str | None
+    cost: str | None
+    anonymous: bool | None
+
+
+@dataclass(frozen=True)
+class HelpRoutes:
+    country_code: str
+    country_name: str
+    emergency_number: str
+    emergency_note: str
+    routes: tuple[Route, ...]
+
+
+@dataclass
+class Card:
+    number: int
+    title: Markup
+    html: Markup
+
+
+@dataclass
+class PrintBlock:
+    slug: str
+    title: str
+    kind: str
+    kind_label: str
+    audience: str
+    audience_label: str
+    minutes: int
+    start: int  # minute of the lesson at which it starts (timed blocks only)
+    html: Markup
+    intro_html: Markup = Markup("")
+    cards: list[Card] = field(default_factory=list)
+
+    @property
+    def is_help(self) -> bool:
+        return self.kind == "help-and-reporting"
+
+
+@dataclass
+class PrintLesson:
+    slug: str
+    title: str
+    band: str
+    band_name: str
+    minutes: int
+    version: int
+    summary: str
+    objectives: list[Markup]
+    vocabulary: list[dict]
+    blocks: list[PrintBlock]
+    help: HelpRoutes
+
+    @property
+    def safeguarding(self) -> list[PrintBlock]:
+        return [b for b in self.blocks if b.kind == "safeguarding-note"]
+
+    @property
+    def outline(self) -> list[PrintBlock]:
+        return [b for b in self.blocks if b.minutes > 0]
+
+    @property
+    def plan_blocks(self) -> list[PrintBlock]:
+        return [b for b in self.blocks if b.kind != "safeguarding-note"]
+
+    @property
+    def handout_blocks(self) -> list[PrintBlock]:
+        return [b for b in self.blocks if b.audience == "pupil" and b.kind != "scenario"]
+
+    @property
+    def scenario_blocks(self) -> list[PrintBlock]:
+        return [b for b in self.blocks if b.kind == "scenario"]
+
+    @property
+    def cards(self) -> list[Card]:
+        return [card for block in self.scenario_blocks for card in block.cards]
+
+    @property
+    def letter_blocks(self) -> list[PrintBlock]:
+        return [b for b in self.blocks if b.kind == "parent-letter"]
+
+    @property
+    def has_help_block(self) -> bool:
+        return any(b.is_help for b in self.blocks)
+
+
+@dataclass
+class PrintDocument:
+    """One document of one lesson, as the print template receives it."""
+
+    kind: str
+    title: str
+    lesson: PrintLesson
+    school: School
+    options: ExportOptions
+    printed_on: str
+
+    @property
+    def footer(self) -> str:
+        return (
+            f"{self.lesson.title} · version {self.lesson.version} · {self.title} · "
+            f"printed {self.printed_on}"
+        )
+
+
+def split_cards(body: str) -> tuple[str, list[tuple[str, str]]]:
+    """Split a scenario block's Markdown at each `### ` heading: (intro, [(title, body)])."""
+    matches = list(CARD_HEADING.finditer(body))
+    if not matches:
+        return "", [("", body)] if body.strip() else []
+    intro = body[: matches[0].start()]
+    cards = []
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(body)
+        cards.append((match[1], body[match.end() : end]))
+    return intro, cards
+
+
+def help_routes(country: dict, band: str) -> HelpRoutes:
+    """A country's routes for a lesson's band (adult-support lines only for 14-18)."""
+    routes = tuple(
+        Route(**{k: r.get(k) for k in Route.__dataclass_fields__})
+        for r in country["routes"]
+        if r["kind"] != ADULT_ROUTE_KIND or band == ADULT_BAND
+    )
+    return HelpRoutes(
+        country_code=country["code"],
+        country_name=country["name"],
+        emergency_number=country["emergency_number"],
+        emergency_note=country["emergency_note"],
+        routes=routes,
+    )
+
+
+def print_lesson(doc: LessonDoc, version: int, band_name: str, country: dict) -> PrintLesson:
+    """Turn a lesson document into the print templates' data."""
+    blocks = []
+    clock = 0
+    card_number = 0
+    for item in doc.items:
+        block = item.block
+        print_block = PrintBlock(
+            slug=block.slug,
+            title=block.title,
+            kind=block.kind,
+            kind_label=KIND_LABELS.get(block.kind, block.kind),
+            audience=block.audience,
+            audience_label=AUDIENCE_LABELS.get(block.audience, block.audience),
+            minutes=item.minutes,
+            start=clock,
+            html=render_markdown(block.body),
+        )
+        if block.kind == "scenario":
+            intro, cards = split_cards(block.body)
+            print_block.intro_html = render_markdown(intro)
+            for title, body in cards:
+                card_number += 1
+                print_block.cards.append(
+                    Card(card_number, render_inline(title), render_markdown(body))
+                )
+        clock += item.minutes
+        blocks.append(print_block)
+    return PrintLesson(
+        slug=doc.slug,
+        title=doc.title,
+        band=doc.band,
+        band_name=band_name,
+        minutes=doc.minutes,
+        version=version,
+        summary=doc.summary,
+        objectives=[render_inline(o) for o in doc.objectives],
+        vocabulary=[dict(v) for v in doc.vocabulary],
+        blocks=blocks,
+        help=help_routes(country, doc.band),
+    )
+
+
+def documents_for(
+    lesson: PrintLesson, school: School, options: ExportOptions, printed_on: str
+) -> list[PrintDocument]:
+    """The documents an export holds: one, or every document of the lesson for a pack."""
+    kinds = PACK_DOCUMENTS if options.document == "pack" else (options.document,)
+    return [
+        PrintDocument(kind, DOCUMENTS[kind], lesson, school, options, printed_on)
+        for kind in kinds
+        if kind != "cards" or lesson.cards or options.document == "cards"
+    ]

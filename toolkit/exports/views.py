@@ -1,0 +1,207 @@
+"""Export menu, preview, downloads and unit packs. Logic lives in services.py and jobs.py."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+
+from toolkit.audit.services import record
+from toolkit.auth.access import public, signed_in
+from toolkit.content import repository
+from toolkit.content.access import readable_lesson_or_404
+from toolkit.exports import jobs, services
+from toolkit.exports.fetcher import asset_files, font_face_css
+from toolkit.exports.options import DOCUMENTS, PAPERS, VARIANTS, OptionError
+from toolkit.exports.render import RenderError, RenderJob, stylesheet_names
+from toolkit.extensions import db
+
+bp = Blueprint("exports", __name__)
+
+
+def _options_or_400(values):
+    try:
+        return services.options_for(values, current_user.organisation)
+    except OptionError as error:
+        abort(400, str(error))
+
+
+def _choices() -> dict:
+    return {
+        "document": list(DOCUMENTS.items()),
+        "paper": list(PAPERS.items()),
+        "variant": list(VARIANTS.items()),
+        "country": [(c.code, c.name) for c in repository.countries()],
+    }
+
+
+@bp.route("/lessons/<slug>/export")
+@signed_in
+def lesson(slug: str):
+    found = readable_lesson_or_404(current_user, slug)
+    source = services.lesson_source(found)
+    options = _options_or_400({})
+    return render_template(
+        "exports/lesson.html",
+        lesson=source,
+        origin=found.origin,
+        options=options,
+        choices=_choices(),
+        has_cards=any(b.kind == "scenario" for b in source.doc.blocks),
+    )
+
+
+@bp.route("/lessons/<slug>/preview")
+@signed_in
+def preview(slug: str):
+    found = readable_lesson_or_404(current_user, slug)
+    options = _options_or_400(request.args)
+    country = services.country_data(options.country)
+    school = services.school_info(current_user.organisation, None)
+    job = RenderJob("", options.paper, options.variant)
+    links = tuple(url_for("exports.asset", name=name) for name in stylesheet_names(job))
+    bar = {
+        "back": url_for("exports.lesson", slug=slug),
+        "download": url_for("exports.download", slug=slug, **options.as_dict()),
+    }
+    html = services.print_html(
+        [services.lesson_source(found)],
+        options,
+        school.school,
+        country,
+        services.printed_on(),
+        stylesheet_links=links,
+        preview_bar=bar,
+    )
+    return html
+
+
+@bp.route("/lessons/<slug>/export.pdf")
+@signed_in
+def download(slug: str):
+    found = readable_lesson_or_404(current_user, slug)
+    options = _options_or_400(request.args)
+    country = services.country_data(options.country)
+    school = services.school_info(current_user.organisation, current_app.config["UPLOAD_DIR"])
+    try:
+        exported = services.export_pdf([services.lesson_source(found)], options, school, country)
+    except RenderError as error:
+        current_app.logger.warning("export of %s failed: %s", slug, error)
+        return render_error_page(error)
+    record("export.pdf", slug, {**options.as_dict(), "cached": exported.cached})
+    db.session.commit()
+    return send_file(
+        exported.path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=exported.filename,
+        max_age=0,
+    )
+
+
+def render_error_page(error: RenderError):
+    """Say what went wrong with a print, instead of a generic error."""
+    message = f"The PDF could not be made: {error}. Nothing was lost; try a shorter document."
+    page = render_template(
+        "errors/error.html", code=500, title="The PDF could not be made", message=message
+    )
+    return page, 500
+
+
+@bp.route("/print-assets/<path:name>")
+@public
+def asset(name: str):
+    """Serve the print stylesheets and fonts to the browser preview (the same allow-list)."""
+    if name == "fonts.css":
+        css = font_face_css(url_for("exports.asset", name="x")[:-1])
+        return Response(css, mimetype="text/css")
+    path = asset_files().get(name)
+    if path is None:
+        abort(404)
+    return send_file(path, max_age=3600)
+
+
+@bp.route("/packs")
+@signed_in
+def packs():
+    band = request.args.get("band", "")
+    topic = request.args.get("topic", "")
+    return render_template(
+        "exports/packs.html",
+        lessons=services.pack_candidates(current_user, band, topic),
+        band=band,
+        topic=topic,
+        bands=[(b.slug, b.name) for b in repository.bands()],
+        topics=[(t.slug, t.name) for t in repository.topics()],
+        options=_options_or_400({"document": "pack"}),
+        choices=_choices(),
+        max_lessons=services.MAX_PACK_LESSONS,
+    )
+
+
+@bp.route("/packs", methods=["POST"])
+@signed_in
+def start_pack():
+    slugs = list(dict.fromkeys(request.form.getlist("lesson")))
+    if not slugs:
+        flash("Choose at least one lesson for the pack.", "error")
+        return redirect(url_for("exports.packs"))
+    if len(slugs) > services.MAX_PACK_LESSONS:
+        flash(f"A pack holds at most {services.MAX_PACK_LESSONS} lessons.", "error")
+        return redirect(url_for("exports.packs"))
+    for slug in slugs:
+        readable_lesson_or_404(current_user, slug)
+    options = _options_or_400(request.form)
+    job = jobs.start_pack(current_user, slugs, options)
+    return redirect(url_for("exports.job", job_id=job.id))
+
+
+@bp.route("/packs/jobs/<job_id>")
+@signed_in
+def job(job_id: str):
+    found = jobs.job_for(current_user, job_id) or abort(404)
+    return render_template("exports/job.html", job=found)
+
+
+@bp.route("/packs/jobs/<job_id>/status")
+@signed_in
+def job_status(job_id: str):
+    found = jobs.job_for(current_user, job_id) or abort(404)
+    return jsonify(
+        status=found.status,
+        done=found.done,
+        total=found.total,
+        message=found.message,
+        download=url_for("exports.job_download", job_id=found.id)
+        if found.status == "done"
+        else None,
+    )
+
+
+@bp.route("/packs/jobs/<job_id>/download")
+@signed_in
+def job_download(job_id: str):
+    found = jobs.job_for(current_user, job_id) or abort(404)
+    exported = services.cached_export(found.artifact_key) if found.artifact_key else None
+    if exported is None:
+        abort(404)
+    record("export.pack_download", found.id, {"lessons": len(found.lessons)})
+    db.session.commit()
+    return send_file(
+        exported.path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=exported.filename,
+        max_age=0,
+    )
