@@ -187,7 +187,7 @@ def conflict_page(lesson: Lesson, base: int, form) -> ConflictPage:
         current=current.number,
         saved_by=author.name
         if author and author.id != current_user.id
-        else "you, in another window",
+        else "you (in another window)",
         saved_at=current.created_at,
         theirs=side_by_side(before, version_lines(current)),
         fields=fields,
