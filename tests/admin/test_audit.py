@@ -23,8 +23,17 @@ def _add(app, action, target="", at=None, detail=None):
         db.session.commit()
 
 
-def test_failed_sign_in_with_a_forged_line_stays_one_row(app, client, login_as):
-    login(client, EVIL, "wrong password")
+def test_failed_sign_in_never_stores_what_was_typed_for_an_unknown_account(app, client, login_as):
+    login(client, "my secret password 123", "wrong password")
+    login_as("admin")
+    rows = list(csv.reader(io.StringIO(client.get("/admin/audit.csv").get_data(as_text=True))))
+    failures = [r for r in rows if r[2] == "login.failure"]
+    assert [r[3] for r in failures] == ["(unknown account)"]
+    assert "my secret password" not in client.get("/admin/audit").get_data(as_text=True)
+
+
+def test_a_forged_line_in_a_user_supplied_value_stays_one_row(app, client, login_as):
+    _add(app, "login.failure", target=EVIL)  # any user-supplied value, e.g. a lesson title
     login_as("admin")
     response = client.get("/admin/audit.csv")
     assert response.mimetype == "text/csv"

@@ -37,11 +37,11 @@ def adapt(client, library_slug: str = "pressure-11-14") -> str:
     return response.headers["Location"].split("/lessons/")[1].split("/")[0]
 
 
-def editor_fields(client, slug: str) -> dict:
+def editor_fields(client, slug: str, query: str = "") -> dict:
     """The editor form's fields as the browser would send them."""
     import re
 
-    page = client.get(f"/lessons/{slug}/edit").get_data(as_text=True)
+    page = client.get(f"/lessons/{slug}/edit{query}").get_data(as_text=True)
     form = page.split('id="editor"', 1)[1].split("</form>", 1)[0]
     fields = {}
     for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form):

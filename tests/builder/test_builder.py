@@ -295,3 +295,44 @@ def test_block_versions_pinned_by_adaptation_survive_library_changes(
         lesson = db.session.scalars(select(Lesson).where(Lesson.slug == slug)).one()
         pinned = lesson.current_version.items[2].block_version_id
         assert db.session.get(BlockVersion, pinned).body.startswith("Think of the adults")
+
+
+def test_only_library_lessons_can_be_adapted(client, login_as, library):
+    login_as("teacher")
+    slug = adapt(client)
+    client.post(f"/lessons/{slug}/share", data={"visibility": "school"})
+    client.post("/logout")
+    login_as("teacher")
+    assert client.post(f"/lessons/{slug}/adapt").status_code == 404  # duplicate it instead
+    assert client.post(f"/lessons/{slug}/duplicate").status_code == 302
+
+
+def test_a_restored_draft_keeps_block_text_even_when_a_detail_was_invalid(
+    client, login_as, library
+):
+    login_as("teacher")
+    slug = adapt(client)
+    fields = editor_fields(client, slug)
+    fields["minutes"] = "5"  # fails the check
+    fields["body-2"] = "Text that must not be lost."
+    response = client.post(f"/lessons/{slug}/edit", data={**fields, "action": "save"})
+    assert "draft=restore" in response.headers["Location"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "between 10 and 120" in page
+    assert "Text that must not be lost." in page
+
+
+def test_saving_a_draft_typed_on_an_older_version_goes_through_the_conflict_page(
+    app, client, login_as, library
+):
+    login_as("teacher")
+    slug = adapt(client)
+    fields = editor_fields(client, slug)
+    client.post(f"/lessons/{slug}/autosave", data={**fields, "title": "Draft on version 1"})
+    newer = editor_fields(client, slug)
+    newer["title"] = "Saved elsewhere as version 2"
+    client.post(f"/lessons/{slug}/edit", data={**newer, "action": "save"})
+    restored = editor_fields(client, slug, "?draft=restore")
+    assert restored["version"] == "1" and restored["title"] == "Draft on version 1"
+    response = client.post(f"/lessons/{slug}/edit", data={**restored, "action": "save"})
+    assert response.status_code == 409

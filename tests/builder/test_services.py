@@ -116,8 +116,11 @@ def test_read_and_edit_rules(app, teacher_and_lesson, make_user):
 
 def test_drafts_are_kept_per_user_and_replaced(teacher_and_lesson):
     user, lesson = teacher_and_lesson
-    services.save_draft(lesson, user, 1, {"title": "one", "csrf_token": "x"})
-    draft = services.save_draft(lesson, user, 1, {"title": "two"})
-    assert services.find_draft(lesson, user).data == {"title": "two"} == draft.data
+    services.save_draft(lesson, user, 1, {"title": "one", "csrf_token": "x", "tab": "a"})
+    draft = services.save_draft(lesson, user, 1, {"title": "two", "tab": "a"})
+    assert services.find_draft(lesson, user).data == {"title": "two", "tab": "a"} == draft.data
     write_version(lesson, state_of(lesson.current_version), user, "save", 1)
-    assert services.find_draft(lesson, user) is None  # an explicit save replaces the draft
+    services.drop_draft(lesson, user, "b")  # a save from another tab keeps this tab's draft
+    assert services.find_draft(lesson, user) is not None
+    services.drop_draft(lesson, user, "a")  # a save from the same tab replaces it
+    assert services.find_draft(lesson, user) is None

@@ -136,3 +136,34 @@ def test_library_revert_is_a_new_version(app, client, runner, login_as, library)
         assert lesson.current_version.number == 3
         assert lesson.current_version.items[2].block_version.body.startswith("Think of the adults")
         assert lesson.current_version.note == "reverted to version 1"
+
+
+def test_update_is_refused_when_the_library_moved_on(app, client, runner, login_as, library):
+    from tests.library_files import lesson_text
+
+    submit_adapted(client, login_as, body="A teacher's better starter.")
+    (library / "11-14/pressure-11-14.md").write_text(
+        lesson_text("pressure-11-14", title="Pressure to share", starter_text="A safeguarding fix.")
+    )
+    runner.invoke(args=["content", "load", str(library)])
+    login_as("editor")
+    review_id = open_review_id(app)
+    client.post(f"/review/{review_id}/decide", data={"decision": "update", "note": ""})
+    assert "has changed since this was adapted" in client.get(f"/review/{review_id}").get_data(
+        as_text=True
+    )
+    assert library_version(app)[0] == 2  # the fix is still the library's current version
+
+
+def test_reloading_the_files_keeps_lessons_published_in_the_web_app(
+    app, client, runner, login_as, library
+):
+    submit_adapted(client, login_as, body="Published through review.")
+    login_as("editor")
+    client.post(f"/review/{open_review_id(app)}/decide", data={"decision": "update", "note": ""})
+    assert library_version(app) == (2, "Published through review.")
+    result = runner.invoke(args=["content", "load", str(library)])
+    assert "Kept 1 lesson(s) changed in the web app" in result.output
+    assert library_version(app) == (2, "Published through review.")
+    result = runner.invoke(args=["content", "load", str(library), "--replace-web-changes"])
+    assert library_version(app)[0] == 3 and library_version(app)[1] is None

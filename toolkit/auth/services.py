@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
+from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -92,6 +94,11 @@ def create_user(
     return user
 
 
+@cache
+def _dummy_hash() -> str:
+    return hash_password(secrets.token_urlsafe(16))
+
+
 def authenticate(email: str, password: str) -> User | None:
     """Return the active user these credentials belong to, upgrading an old hash; audit the try."""
     user = find_user(email)
@@ -100,10 +107,14 @@ def authenticate(email: str, password: str) -> User | None:
         ok, new_hash = verify_password(user.password_hash, password)
         if ok and new_hash:
             user.password_hash = new_hash
+    else:
+        # The same work for unknown accounts, so timing does not tell which emails exist.
+        verify_password(_dummy_hash(), password)
     if not ok:
+        # What was typed is never stored for an unknown account: people type passwords there.
         record(
             "login.failure",
-            target=email.strip().lower()[:254],
+            target=user.email if user is not None else "(unknown account)",
             actor=None,
             organisation_id=getattr(user, "organisation_id", None),
         )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
+import secrets
 from dataclasses import dataclass, field
 
 from flask_login import current_user
 
 from toolkit.builder import services
 from toolkit.builder.diffing import side_by_side, version_lines
-from toolkit.builder.state import REQUIRED_KINDS, BuilderError, LessonState, state_of
+from toolkit.builder.state import REQUIRED_KINDS, LessonState, state_of
 from toolkit.content import repository
 from toolkit.content.models import AgeBand, BlockVersion, Lesson, LessonVersion
 from toolkit.content.schema import BLOCK_KINDS
@@ -60,6 +60,8 @@ class EditorPage:
     picker_query: object = None
     kinds: list = field(default_factory=list)
     topics: list = field(default_factory=list)
+    # Identifies this editor tab, so a save drops only the draft this tab autosaved.
+    tab: str = field(default_factory=lambda: secrets.token_hex(8))
 
     @property
     def time_status(self) -> str:
@@ -79,11 +81,14 @@ class EditorPage:
 def editor_page(lesson: Lesson, args, draft=None, restore: bool = False) -> EditorPage:
     """Build the editor's data: the lesson (or the restored draft), checks, picker, upstream."""
     state = state_of(lesson.current_version)
-    if restore and draft is not None:
-        # A draft that no longer applies is shown as the saved lesson.
-        with suppress(BuilderError):
-            services.apply_text_edits(state, draft.data)
-    return build_page(lesson, state, args, draft, restore)
+    restoring = restore and draft is not None
+    if restoring:
+        services.apply_text_edits(state, draft.data, strict=False)
+    page = build_page(lesson, state, args, draft, restore)
+    if restoring:
+        # Saving a draft typed on an older version goes through the conflict page.
+        page.version = draft.base_version
+    return page
 
 
 def build_page(lesson: Lesson, state: LessonState, args, draft, restore: bool) -> EditorPage:
@@ -176,7 +181,8 @@ def conflict_page(lesson: Lesson, base: int, form) -> ConflictPage:
     author = db.session.get(User, current.created_by_id) if current.created_by_id else None
     labels = {"title": "Lesson title", "summary": "Summary", "objectives": "Objectives"}
     fields = [(labels[k], k, form.get(k, "")) for k in labels if form.get(k)]
-    for key in sorted((k for k in form if k.startswith("body-")), key=lambda k: int(k[5:])):
+    bodies = [k for k in form if k.startswith("body-") and k[5:].isdigit()]
+    for key in sorted(bodies, key=lambda k: int(k[5:])):
         n = key[5:]
         title = form.get(f"title-{n}") or f"Block {int(n) + 1}"
         fields.append((title, key, form.get(key, "")))

@@ -16,6 +16,7 @@ from toolkit.builder.state import (
     BuilderError,
     ItemState,
     LessonState,
+    find_draft,
     state_of,
     write_version,
 )
@@ -67,7 +68,8 @@ def duplicate(original: Lesson, user) -> Lesson:
     """Copy a lesson the user can read into a new private lesson of theirs."""
     adapted_from = original.current_version if original.origin == "library" else None
     if original.origin == "own" and original.adapted_from_version_id:
-        adapted_from = db.session.get(LessonVersion, original.adapted_from_version_id)
+        source = db.session.get(LessonVersion, original.adapted_from_version_id)
+        adapted_from = source if source.lesson.origin == "library" else None
     lesson = _new_own_lesson(user, original.slug.rsplit("-", 1)[0], adapted_from)
     state = state_of(original.current_version)
     state.title = f"Copy of {state.title}"[:200]
@@ -192,17 +194,23 @@ def add_block(state: LessonState, block_slug: str, override_reason: str = "") ->
     return version
 
 
-def apply_text_edits(state: LessonState, fields) -> None:
+def apply_text_edits(state: LessonState, fields, strict: bool = True) -> None:
     """Apply the editor form: lesson details, and each block's title, text and minutes.
 
     Block fields are matched by the block version they were typed against (`item-N`), not by
     position, so edits land on the right block even if the lesson was reordered meanwhile.
+    With strict=False (showing a draft again) a value that fails a check is skipped, not fatal.
     """
     title = (fields.get("title") or "").strip()
-    if not title:
+    if title:
+        state.title = title[:200]
+    elif strict:
         raise BuilderError("The lesson needs a title.")
-    state.title = title[:200]
-    state.minutes = _minutes(fields.get("minutes"), state.minutes, "The period length", 10)
+    try:
+        state.minutes = _minutes(fields.get("minutes"), state.minutes, "The period length", 10)
+    except BuilderError:
+        if strict:
+            raise
     state.summary = (fields.get("summary") or "").strip()[:600]
     state.objectives = [
         line.strip() for line in (fields.get("objectives") or "").splitlines() if line.strip()
@@ -229,7 +237,11 @@ def apply_text_edits(state: LessonState, fields) -> None:
         if index is None:
             continue  # the block was removed meanwhile; the conflict page shows its text
         taken.add(index)
-        _apply_item(state.items[index], fields, n)
+        try:
+            _apply_item(state.items[index], fields, n)
+        except BuilderError:
+            if strict:
+                raise
 
 
 def _apply_item(item: ItemState, fields, n: int) -> None:
@@ -258,6 +270,13 @@ def _minutes(value, default: int, what: str, low: int) -> int:
     return minutes
 
 
+def drop_draft(lesson: Lesson, user, tab: str) -> None:
+    """After a save, drop the draft autosaved by the same editor tab (other tabs keep theirs)."""
+    draft = find_draft(lesson, user)
+    if draft is not None and tab and draft.data.get("tab") == tab:
+        db.session.delete(draft)
+
+
 def set_visibility(lesson: Lesson, visibility: str) -> None:
     if visibility not in VISIBILITIES:
         raise BuilderError("Choose who can see the lesson.")
@@ -273,11 +292,7 @@ def delete(lesson: Lesson) -> None:
 
 def save_draft(lesson: Lesson, user, base_version: int, fields: dict) -> LessonDraft:
     """Keep the editor's unsaved fields (autosave); an explicit save replaces the draft."""
-    draft = db.session.scalars(
-        select(LessonDraft).where(
-            LessonDraft.lesson_id == lesson.id, LessonDraft.user_id == user.id
-        )
-    ).first()
+    draft = find_draft(lesson, user)
     data = {k: str(v)[:MAX_TEXT] for k, v in fields.items() if k != "csrf_token"}
     if draft is None:
         draft = LessonDraft(
@@ -287,14 +302,6 @@ def save_draft(lesson: Lesson, user, base_version: int, fields: dict) -> LessonD
     else:
         draft.base_version, draft.data, draft.saved_at = base_version, data, utcnow()
     return draft
-
-
-def find_draft(lesson: Lesson, user) -> LessonDraft | None:
-    return db.session.scalars(
-        select(LessonDraft).where(
-            LessonDraft.lesson_id == lesson.id, LessonDraft.user_id == user.id
-        )
-    ).first()
 
 
 @dataclass
@@ -434,7 +441,8 @@ def upstream_notice(lesson: Lesson) -> UpstreamNotice | None:
     old = db.session.get(LessonVersion, lesson.adapted_from_version_id)
     library = old.lesson
     new = library.current_version
-    if library.retired or new is None or new.id == old.id:
+    # Only the shared library is an upstream: never show changes to anyone's own lesson.
+    if library.origin != "library" or library.retired or new is None or new.id == old.id:
         return None
     old_blocks = {i.block_version.block.slug: i.block_version for i in old.items}
     new_blocks = {i.block_version.block.slug: i.block_version for i in new.items}

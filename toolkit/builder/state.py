@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from toolkit.audit.services import record
 from toolkit.builder.models import LessonDraft
-from toolkit.content.loader import digest
+from toolkit.content import repository
+from toolkit.content.loader import lesson_hash
 from toolkit.content.models import Lesson, LessonItem, LessonVersion, Strand, Topic
 from toolkit.extensions import db
 from toolkit.timeutil import utcnow
@@ -93,6 +94,15 @@ def state_of(version: LessonVersion) -> LessonState:
     )
 
 
+def find_draft(lesson: Lesson, user) -> LessonDraft | None:
+    """The user's autosaved draft of a lesson, if any."""
+    return db.session.scalars(
+        select(LessonDraft).where(
+            LessonDraft.lesson_id == lesson.id, LessonDraft.user_id == user.id
+        )
+    ).first()
+
+
 def write_version(
     lesson: Lesson, state: LessonState, user, note: str, base_version: int | None
 ) -> LessonVersion:
@@ -115,7 +125,7 @@ def write_version(
         summary=state.summary,
         objectives=list(state.objectives),
         vocabulary=list(state.vocabulary),
-        content_hash=digest(state.to_json()),
+        content_hash="",  # set below, once the items exist
         note=note[:500],
         created_by_id=getattr(user, "id", None),
         topics=[topics[t] for t in state.topics if t in topics],
@@ -126,16 +136,10 @@ def write_version(
         version.items.append(LessonItem(position=position, **asdict(item)))
     db.session.add(version)
     db.session.flush()
+    # The loader's hash, so a version published here and the same lesson in files compare equal.
+    version.content_hash = lesson_hash(repository.lesson_doc(lesson, version))
     lesson.current_version = version
     lesson.updated_at = version.created_at
-    if user is not None:
-        draft = db.session.scalars(
-            select(LessonDraft).where(
-                LessonDraft.lesson_id == lesson.id, LessonDraft.user_id == user.id
-            )
-        ).first()
-        if draft is not None:
-            db.session.delete(draft)
     record(
         "lesson.save", target=lesson.slug, detail={"version": version.number, "note": note[:200]}
     )

@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from toolkit.auth.access import signed_in
 from toolkit.builder import services
@@ -71,6 +72,8 @@ def new_lesson():
 @signed_in
 def adapt(slug: str):
     source = readable_lesson_or_404(current_user, slug)
+    if source.origin != "library":
+        abort(404)  # a colleague's lesson is duplicated, not adapted (it has no upstream)
     lesson = services.adapt(source, current_user)
     db.session.commit()
     flash(
@@ -106,7 +109,10 @@ def edit(slug: str):
     action = request.form.get("action", "save")
     try:
         version = save_with_action(lesson, base, action)
-    except EditConflict:
+        services.drop_draft(lesson, current_user, request.form.get("tab", ""))
+        db.session.commit()
+    except (EditConflict, IntegrityError):
+        # IntegrityError: two saves of the same version at the same moment (a double click).
         db.session.rollback()
         return render_template(
             "builder/conflict.html", page=conflict_page(lesson, base, request.form)
@@ -118,14 +124,15 @@ def edit(slug: str):
         db.session.commit()
         flash(str(exc), "error")
         return redirect(url_for("builder.edit", slug=slug, draft="restore"))
-    db.session.commit()
     flash(f"Saved as version {version.number}.", "success")
-    anchor = (
-        action.split(":", 1)[1] if ":" in action and action.split(":")[0] in ("up", "down") else ""
-    )
-    return redirect(
-        url_for("builder.edit", slug=slug, **request.args) + (f"#item-{anchor}" if anchor else "")
-    )
+    verb, _, argument = action.partition(":")
+    anchor = f"#item-{argument}" if verb in ("up", "down") and argument.isdigit() else ""
+    return redirect(url_for("builder.edit", slug=slug, **picker_args()) + anchor)
+
+
+def picker_args() -> dict:
+    """The block picker's filters, kept across a save."""
+    return {k: v for k, v in request.args.items() if k in ("bq", "bkind", "btopic", "ball")}
 
 
 def save_with_action(lesson, base: int, action: str) -> LessonVersion:

@@ -31,12 +31,17 @@ def print_problems(error: ContentError) -> None:
 
 @content_cli.command("load")
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
-def load_command(folder: Path | None) -> None:
+@click.option(
+    "--replace-web-changes",
+    is_flag=True,
+    help="Also replace library lessons published or reverted in the web app since.",
+)
+def load_command(folder: Path | None, replace_web_changes: bool) -> None:
     """Load the library from FOLDER (default: lessons/) in one transaction."""
     folder = folder or Path(current_app.config["LESSONS_DIR"])
     try:
         library = read_library(folder)
-        report = load_library(library)
+        report = load_library(library, replace_web_changes=replace_web_changes)
         if report.changed:
             record("content.load", target=str(folder), detail={"lines": report.lines()})
         db.session.commit()

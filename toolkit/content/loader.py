@@ -39,6 +39,8 @@ class LoadReport:
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
     retired: Counter = field(default_factory=Counter)
+    # Library lessons published or reverted in the web app since: kept, not overwritten.
+    kept: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -63,6 +65,12 @@ class LoadReport:
             if parts:
                 plural = "countries" if kind == "country" else f"{kind}s"
                 out.append(f"{plural}: " + ", ".join(parts))
+        if self.kept:
+            out.append(
+                f"Kept {len(self.kept)} lesson(s) changed in the web app, which differ from the "
+                f"files: {', '.join(self.kept)}. Write them to files with `toolkit content dump`, "
+                "or load with --replace-web-changes."
+            )
         out.append("The library was updated." if self.changed else "Nothing changed.")
         return out
 
@@ -108,13 +116,20 @@ def lesson_hash(doc: LessonDoc) -> str:
     return digest({**lesson_fields(doc), "items": items})
 
 
-def load_library(library: Library, actor_id: int | None = None) -> LoadReport:
-    """Bring the database's library in line with the files; the caller commits."""
+def load_library(
+    library: Library, actor_id: int | None = None, replace_web_changes: bool = False
+) -> LoadReport:
+    """Bring the database's library in line with the files; the caller commits.
+
+    Versions made from files carry no author (created_by_id is None): that is how a version
+    published in the web app is told apart, and kept unless replace_web_changes is set. The
+    actor is recorded by the caller's audit event.
+    """
     report = LoadReport()
     _load_reference(library, report)
     _load_helplines(library, report)
-    versions = _load_blocks(library, report, actor_id)
-    _load_lessons(library, versions, report, actor_id)
+    versions = _load_blocks(library, report)
+    _load_lessons(library, versions, report, replace_web_changes)
     db.session.flush()
     return report
 
@@ -193,7 +208,7 @@ def _load_helplines(library: Library, report: LoadReport) -> None:
     db.session.flush()
 
 
-def _load_blocks(library: Library, report: LoadReport, actor_id) -> dict[str, BlockVersion]:
+def _load_blocks(library: Library, report: LoadReport) -> dict[str, BlockVersion]:
     """Make sure every block's current version matches its file; return slug -> version."""
     existing = {b.slug: b for b in db.session.scalars(select(Block))}
     versions: dict[str, BlockVersion] = {}
@@ -219,7 +234,6 @@ def _load_blocks(library: Library, report: LoadReport, actor_id) -> dict[str, Bl
             block_id=block.id,
             number=(current.number + 1) if current else 1,
             content_hash=content_hash,
-            created_by_id=actor_id,
             **fields,
         )
         db.session.add(version)
@@ -239,7 +253,12 @@ def _only_in_library(block: Block) -> bool:
     return version is None or version.created_by_id is None
 
 
-def _load_lessons(library, versions, report: LoadReport, actor_id) -> None:
+def _from_web(lesson: Lesson) -> bool:
+    version = lesson.current_version
+    return version is not None and version.created_by_id is not None
+
+
+def _load_lessons(library, versions, report: LoadReport, replace_web_changes: bool) -> None:
     existing = {
         lesson.slug: lesson
         for lesson in db.session.scalars(select(Lesson).where(Lesson.origin == "library"))
@@ -258,6 +277,9 @@ def _load_lessons(library, versions, report: LoadReport, actor_id) -> None:
         elif current is not None and current.content_hash == content_hash and not lesson.retired:
             report.unchanged["lesson"] += 1
             continue
+        elif _from_web(lesson) and not replace_web_changes:
+            report.kept.append(slug)
+            continue
         else:
             report.updated["lesson"] += 1
         fields = lesson_fields(doc)
@@ -271,7 +293,6 @@ def _load_lessons(library, versions, report: LoadReport, actor_id) -> None:
             objectives=fields["objectives"],
             vocabulary=fields["vocabulary"],
             content_hash=content_hash,
-            created_by_id=actor_id,
             note="loaded from files",
             topics=[topics[t] for t in doc.topics],
             strands=[strands[s] for s in doc.strands],
@@ -294,6 +315,9 @@ def _load_lessons(library, versions, report: LoadReport, actor_id) -> None:
         index_lesson_doc(lesson.id, doc)
     for slug, lesson in existing.items():
         if slug not in library.lessons and not lesson.retired:
+            if _from_web(lesson) and not replace_web_changes:
+                report.kept.append(slug)  # e.g. published from a teacher's submission
+                continue
             lesson.retired = True
             search.remove_lesson(lesson.id)
             report.retired["lesson"] += 1

@@ -164,6 +164,13 @@ def publish(review: Review, reviewer, note: str, mode: str) -> Lesson:
     target = update_target(review) if mode == "update" else None
     if mode == "update" and target is None:
         raise ReviewError("This lesson was not adapted from a library lesson; publish it as new.")
+    if mode == "update" and target.current_version_id != review.lesson.adapted_from_version_id:
+        # Publishing would silently undo the library's later changes (a safeguarding fix, say).
+        raise ReviewError(
+            f"The library lesson has changed since this was adapted (now version "
+            f"{target.current_version.number}). Return it so the author can take those changes "
+            "first, or publish it as a new lesson."
+        )
     if target is None:
         target = Lesson(
             slug=_library_slug(state.title, state.band),
