@@ -94,6 +94,7 @@ def test_backup_restore_round_trip_gives_identical_content(own_app, tmp_path):
     backup = tmp_path / "nightly.zip"
     result = runner.invoke(args=["backup", str(backup)])
     assert result.exit_code == 0, result.output
+    assert backup.stat().st_mode & 0o777 == 0o600  # it holds password hashes
     assert "1 uploaded files" in result.output
 
     # Afterwards: a new lesson, a changed library, a removed account, a new logo file.

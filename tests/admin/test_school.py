@@ -160,3 +160,22 @@ def test_truncated_image_is_refused(app, client, runner, tmp_path, login_as):
     _load_gb(runner, tmp_path)
     login_as("admin")
     _refused(app, client, png_bytes()[:60], "cut.png", "not a PNG")
+
+
+def test_a_photo_like_logo_is_shrunk_to_fit_the_print_limit(ctx):
+    import io
+    import random
+
+    from PIL import Image
+
+    from toolkit.admin.settings import MAX_LOGO_BYTES
+
+    rng = random.Random(1)
+    noise = Image.frombytes(
+        "RGB", (1200, 600), bytes(rng.getrandbits(8) for _ in range(1200 * 600 * 3))
+    )
+    upload = io.BytesIO()
+    noise.save(upload, format="JPEG", quality=95)
+    assert len(upload.getvalue()) < MAX_LOGO_BYTES
+    png = clean_logo(upload.getvalue())
+    assert png.startswith(b"\x89PNG") and len(png) <= MAX_LOGO_BYTES

@@ -175,6 +175,8 @@ def create_backup(destination: Path) -> BackupInfo:
             "files": files,
         }
         partial = destination.with_name(destination.name + ".part")
+        # It holds password hashes and staff emails: readable by the owner only.
+        partial.touch(mode=0o600)
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("manifest.json", json.dumps(manifest, indent=2, sort_keys=True))
             for name, path in members.items():

@@ -107,10 +107,17 @@ def clean_logo(data: bytes) -> bytes:
             "That file is not a PNG, JPEG, GIF or WebP image (SVG is not accepted)."
         ) from None
     rgba.thumbnail(STORED_LOGO_BOX)
-    # Copy the pixels only: no metadata, chunks or trailing bytes of the upload survive.
-    clean = Image.frombytes("RGBA", rgba.size, rgba.tobytes())
-    out = io.BytesIO()
-    clean.save(out, format="PNG", optimize=True)
+    # Copy the pixels only: no metadata, chunks or trailing bytes of the upload survive. A
+    # photo-like logo can grow as a PNG; shrink it until it fits the limit the printer accepts.
+    while True:
+        clean = Image.frombytes("RGBA", rgba.size, rgba.tobytes())
+        out = io.BytesIO()
+        clean.save(out, format="PNG", optimize=True)
+        if out.tell() <= MAX_LOGO_BYTES or min(rgba.size) < 50:
+            break
+        rgba = rgba.resize((rgba.width * 3 // 4, rgba.height * 3 // 4))
+    if out.tell() > MAX_LOGO_BYTES:
+        raise SettingsError("That logo cannot be made small enough; try a simpler image.")
     return out.getvalue()
 
 

@@ -12,7 +12,7 @@ from toolkit.audit.services import record
 from toolkit.auth.access import signed_in
 from toolkit.auth.passwords import verify_password
 from toolkit.auth.services import MIN_PASSWORD_LENGTH, AccountError, set_password
-from toolkit.extensions import db
+from toolkit.extensions import db, limiter
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -31,6 +31,7 @@ class ChangePasswordForm(FlaskForm):
 
 @bp.route("/", methods=["GET", "POST"])
 @signed_in
+@limiter.limit("10 per 15 minutes", methods=["POST"], key_func=lambda: f"pw:{current_user.id}")
 def index():
     form = ChangePasswordForm()
     if form.validate_on_submit():
