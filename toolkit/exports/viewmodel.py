@@ -36,6 +36,13 @@ CARD_HEADING = re.compile(r"^###\s+(.+?)\s*#*\s*$", re.MULTILINE)
 # Routes for adults (parents' and professionals' lines) are printed only for the oldest band.
 ADULT_ROUTE_KIND = "adult-support"
 ADULT_BAND = "14-18"
+# What pupils themselves are shown. Younger children get the child helpline (and the emergency
+# number) only: the other routes' purposes speak of nude images and abuse, which the content
+# guide keeps out of 4-7 and 7-11 material; teachers and parents still see every route.
+PUPIL_ROUTE_KINDS = {
+    "4-7": {"child-helpline"},
+    "7-11": {"child-helpline"},
+}
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,7 @@ class HelpRoutes:
     emergency_number: str
     emergency_note: str
     routes: tuple[Route, ...]
+    for_pupils: tuple[Route, ...] = ()
 
 
 @dataclass
@@ -179,12 +187,14 @@ def help_routes(country: dict, band: str) -> HelpRoutes:
         for r in country["routes"]
         if r["kind"] != ADULT_ROUTE_KIND or band == ADULT_BAND
     )
+    pupil_kinds = PUPIL_ROUTE_KINDS.get(band)
     return HelpRoutes(
         country_code=country["code"],
         country_name=country["name"],
         emergency_number=country["emergency_number"],
         emergency_note=country["emergency_note"],
         routes=routes,
+        for_pupils=tuple(r for r in routes if pupil_kinds is None or r.kind in pupil_kinds),
     )
 
 
