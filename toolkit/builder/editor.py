@@ -11,10 +11,10 @@ from toolkit.builder import services
 from toolkit.builder.diffing import side_by_side, version_lines
 from toolkit.builder.state import REQUIRED_KINDS, LessonState, state_of
 from toolkit.content import repository
+from toolkit.content.labels import AUDIENCE_LABELS, KIND_LABELS
 from toolkit.content.models import AgeBand, BlockVersion, Lesson, LessonVersion
 from toolkit.content.schema import BLOCK_KINDS
 from toolkit.extensions import db
-from toolkit.library.services import AUDIENCE_LABELS, KIND_LABELS
 
 
 @dataclass

@@ -12,26 +12,10 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from toolkit.content.documents import LessonDoc
+from toolkit.content.labels import AUDIENCE_LABELS, KIND_LABELS
 from toolkit.content.markdown import render_inline, render_markdown
 from toolkit.exports.options import DOCUMENTS, PACK_DOCUMENTS, ExportOptions
 
-KIND_LABELS = {
-    "safeguarding-note": "Safeguarding note",
-    "ground-rules": "Ground rules",
-    "starter": "Starter",
-    "activity": "Activity",
-    "discussion": "Discussion",
-    "scenario": "Scenario cards",
-    "worksheet": "Worksheet",
-    "quiz": "Quiz",
-    "plenary": "Plenary",
-    "assessment": "Assessment",
-    "differentiation": "Differentiation",
-    "teacher-notes": "Teacher notes",
-    "help-and-reporting": "Help and reporting",
-    "parent-letter": "Letter home",
-}
-AUDIENCE_LABELS = {"teacher": "For the teacher", "pupil": "For pupils", "parent": "For parents"}
 CARD_HEADING = re.compile(r"^###\s+(.+?)\s*#*\s*$", re.MULTILINE)
 # Routes for adults (parents' and professionals' lines) are printed only for the oldest band.
 ADULT_ROUTE_KIND = "adult-support"

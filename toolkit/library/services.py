@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, select, text
 from sqlalchemy.orm import selectinload
 
 from toolkit.content import repository, search
+from toolkit.content.labels import AUDIENCE_LABELS, KIND_LABELS
 from toolkit.content.markdown import render_inline, render_markdown
 from toolkit.content.models import (
     AgeBand,
@@ -27,27 +28,6 @@ DURATIONS = {
     "standard": ("31 to 45 minutes", 31, 45),
     "long": ("46 to 60 minutes", 46, 60),
     "extended": ("Over 60 minutes", 61, 1000),
-}
-KIND_LABELS = {
-    "safeguarding-note": "Safeguarding note",
-    "ground-rules": "Ground rules",
-    "starter": "Starter",
-    "activity": "Activity",
-    "discussion": "Discussion",
-    "scenario": "Scenario cards",
-    "worksheet": "Worksheet",
-    "quiz": "Quiz",
-    "plenary": "Plenary",
-    "assessment": "Assessment",
-    "differentiation": "Differentiation",
-    "teacher-notes": "Teacher notes",
-    "help-and-reporting": "Help and reporting",
-    "parent-letter": "Letter home",
-}
-AUDIENCE_LABELS = {
-    "teacher": "For the teacher",
-    "pupil": "For pupils",
-    "parent": "For parents and carers",
 }
 
 
