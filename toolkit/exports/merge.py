@@ -1,10 +1,11 @@
 """Merge separately rendered tagged PDFs into one tagged PDF with bookmarks and page numbers.
 
-pypdf copies pages but not the structure tree (the tags that make a PDF accessible), so this
-module carries each part's tree over: every part becomes a <Part> under one <Document>, with the
-parent-tree keys renumbered so that they stay unique. Page numbers ("page X of Y") are rendered
-by WeasyPrint as a stamp PDF, turned into form XObjects and laid over each page as pagination
-artifacts, which assistive technology skips.
+The merge runs in qpdf (through pikepdf), which copies each part's pages together with its
+structure tree (the tags that make a PDF accessible): every part's <Document> becomes a <Part>
+under one <Document>, with the parent-tree keys renumbered so that they stay unique. Page numbers
+("page X of Y") are rendered by WeasyPrint as a stamp PDF, turned into form XObjects and laid over
+each page as pagination artifacts, which assistive technology skips. The result is written with
+compressed object streams, so the many small structure elements cost little space.
 """
 
 from __future__ import annotations
@@ -12,16 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from io import BytesIO
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    BooleanObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    NameObject,
-    NumberObject,
-    TextStringObject,
-)
+import pikepdf
+from pikepdf import Array, Dictionary, Name, OutlineItem, Stream
+
+# Opened before a page's own content and closed before the overlay: its graphics state cannot
+# leak into the page number.
+_SAVE = b"q\n"
+_OVERLAY = b"\nQ\n/Artifact <</Type /Pagination>> BDC q /PageNumber Do Q EMC\n"
 
 
 @dataclass(frozen=True)
@@ -30,150 +28,165 @@ class Part:
     title: str  # the bookmark over the part's own bookmarks ("" keeps them at the top level)
 
 
-def _name(value: str) -> NameObject:
-    return NameObject(value)
+@dataclass(frozen=True)
+class Heading:
+    """One bookmark of a rendered part: its title, 0-based page and the bookmarks under it."""
+
+    title: str
+    page: int
+    children: tuple[Heading, ...] = ()
+
+
+def outline(pdf: bytes) -> tuple[int, tuple[Heading, ...]]:
+    """A rendered PDF's page count and bookmark tree (read by qpdf, without merging)."""
+    with pikepdf.open(BytesIO(pdf)) as source:
+        index = {page.obj.objgen: i for i, page in enumerate(source.pages)}
+        with source.open_outline() as tree:
+            headings = tuple(_heading(item, index) for item in tree.root)
+        return len(source.pages), headings
+
+
+def _heading(item: OutlineItem, index: dict) -> Heading:
+    page, _ = _target(item, index)
+    return Heading(str(item.title), page, tuple(_heading(kid, index) for kid in item.children))
+
+
+def _target(item: OutlineItem, index: dict) -> tuple[int, list]:
+    """The 0-based page an outline item points at, and the view after the page in its dest."""
+    dest = item.destination
+    if dest is None and item.action is not None and item.action.get("/S") == "/GoTo":
+        dest = item.action.get("/D")
+    if isinstance(dest, Array) and len(dest) > 0:
+        page = dest[0]
+        number = index.get(page.objgen, 0) if isinstance(page, Dictionary) else int(page)
+        return number, list(dest)[1:]
+    return 0, []
 
 
 def merge_tagged(parts: list[Part], stamp: bytes | None, title: str, lang: str = "en") -> bytes:
     """Merge parts in order; lay the stamp's pages over the merged pages when given."""
-    writer = PdfWriter()
-    document = DictionaryObject(
-        {
-            _name("/Type"): _name("/StructElem"),
-            _name("/S"): _name("/Document"),
-            _name("/K"): ArrayObject(),
-        }
+    out = pikepdf.new()
+    nums = Array()
+    document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
+    tree = out.make_indirect(
+        Dictionary(Type=Name.StructTreeRoot, K=document, ParentTree=Dictionary(Nums=nums))
     )
-    document_ref = writer._add_object(document)
-    nums = ArrayObject()
-    tree = DictionaryObject(
-        {
-            _name("/Type"): _name("/StructTreeRoot"),
-            _name("/K"): document_ref,
-            _name("/ParentTree"): DictionaryObject({_name("/Nums"): nums}),
-        }
-    )
-    tree_ref = writer._add_object(tree)
-    document[_name("/P")] = tree_ref
+    document.P = tree
+    sources = []  # qpdf copies stream data when it writes: the parts stay open until then
+    bookmarks: list[OutlineItem] = []
     offset = 0
-    metadata = None
-    for part in parts:
-        reader = PdfReader(BytesIO(part.pdf))
-        first = len(writer.pages)
-        for page in reader.pages:
-            added = writer.add_page(page)
-            if "/StructParents" in page:
-                added[_name("/StructParents")] = NumberObject(page["/StructParents"] + offset)
-        root = reader.trailer["/Root"]
-        if metadata is None and "/Metadata" in root:
-            metadata = root.raw_get("/Metadata").clone(writer)
-        if "/StructTreeRoot" in root:
-            offset = _graft_tree(writer, root, document, document_ref, nums, offset, first)
-        _bookmarks(writer, reader, part.title, first)
-    if stamp is not None:
-        _stamp(writer, stamp)
-    catalog = writer._root_object
-    catalog[_name("/StructTreeRoot")] = tree_ref
-    catalog[_name("/MarkInfo")] = DictionaryObject({_name("/Marked"): BooleanObject(True)})
-    catalog[_name("/Lang")] = TextStringObject(lang)
-    catalog[_name("/ViewerPreferences")] = DictionaryObject(
-        {_name("/DisplayDocTitle"): BooleanObject(True)}
-    )
-    if metadata is not None:
-        catalog[_name("/Metadata")] = metadata
-    catalog[_name("/PageMode")] = _name("/UseOutlines")
-    writer.add_metadata({"/Title": title, "/Producer": "Online-safety lesson toolkit (WeasyPrint)"})
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    version = "1.7"
+    try:
+        for part in parts:
+            source = pikepdf.open(BytesIO(part.pdf))
+            sources.append(source)
+            version = max(version, source.pdf_version)
+            first = len(out.pages)
+            out.pages.extend(source.pages)
+            root = source.Root
+            if "/Metadata" in root and "/Metadata" not in out.Root:
+                out.Root.Metadata = out.copy_foreign(root.Metadata)
+            if "/StructTreeRoot" in root:
+                offset = _graft_tree(out, root.StructTreeRoot, document, nums, offset, first)
+            bookmarks.extend(_bookmarks(out, source, part.title, first))
+        if stamp is not None:
+            stamp_source = pikepdf.open(BytesIO(stamp))
+            sources.append(stamp_source)
+            _stamp(out, stamp_source)
+        with out.open_outline() as merged:
+            merged.root.extend(bookmarks)
+        catalog = out.Root
+        catalog.StructTreeRoot = tree
+        catalog.MarkInfo = Dictionary(Marked=True)
+        catalog.Lang = pikepdf.String(lang)
+        catalog.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+        catalog.PageMode = Name.UseOutlines
+        out.docinfo[Name.Title] = title
+        out.docinfo[Name.Producer] = "Online-safety lesson toolkit (WeasyPrint, qpdf)"
+        buffer = BytesIO()
+        out.save(
+            buffer,
+            min_version=version,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            compress_streams=True,
+            fix_metadata_version=False,
+            deterministic_id=True,
+        )
+        return buffer.getvalue()
+    finally:
+        out.close()
+        for source in sources:
+            source.close()
 
 
-def _graft_tree(writer, root, document, document_ref, nums, offset: int, first: int) -> int:
-    """Copy a part's structure tree under the merged <Document>; return the next key offset."""
-    tree = root.raw_get("/StructTreeRoot").clone(writer).get_object()
-    kids = tree["/K"] if isinstance(tree["/K"], ArrayObject) else ArrayObject([tree.raw_get("/K")])
-    for kid_ref in kids:
-        kid = kid_ref.get_object()
+def _graft_tree(out, part_tree, document, nums: Array, offset: int, first: int) -> int:
+    """Copy a part's structure tree under the merged <Document>; return the next key offset.
+
+    The part's pages were copied first, so qpdf points the copied tree's /Pg and object
+    references at the merged pages (one copy per object of each part).
+    """
+    tree = out.copy_foreign(part_tree)
+    kids = tree.K if isinstance(tree.K, Array) else Array([tree.K])
+    for kid in kids:
         if kid.get("/S") == "/Document":
-            kid[_name("/S")] = _name("/Part")
-        kid[_name("/P")] = document_ref
-        document["/K"].append(kid_ref)
-    part_nums = tree["/ParentTree"]["/Nums"] if "/ParentTree" in tree else ArrayObject()
+            kid.S = Name.Part
+        kid.P = document
+        document.K.append(kid)
+    part_nums = tree.ParentTree.get("/Nums", Array()) if "/ParentTree" in tree else Array()
     top = -1
     for i in range(0, len(part_nums), 2):
         key = int(part_nums[i])
-        nums.append(NumberObject(key + offset))
-        nums.append(part_nums.raw_get(i + 1) if hasattr(part_nums, "raw_get") else part_nums[i + 1])
+        nums.append(key + offset)
+        nums.append(part_nums[i + 1])
         top = max(top, key)
-    for page in writer.pages[first:]:
-        for annotation in page.get("/Annots", None) or []:
-            annotation = annotation.get_object()
+    for number in range(first, len(out.pages)):
+        page = out.pages[number]
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + offset
+        for annotation in page.obj.get("/Annots", None) or []:
             if "/StructParent" in annotation:
-                annotation[_name("/StructParent")] = NumberObject(
-                    annotation["/StructParent"] + offset
-                )
+                annotation.StructParent = int(annotation.StructParent) + offset
     return offset + top + 1
 
 
-def _bookmarks(writer, reader, title: str, first: int) -> None:
-    """Add the part's bookmarks, under a bookmark of its own when it has a title."""
-    parent = None
-    if title:
-        parent = writer.add_outline_item(title=title, page_number=first)
-    page_index = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
+def _bookmarks(out, source, title: str, first: int) -> list[OutlineItem]:
+    """The part's bookmarks pointing at the merged pages, under one of its own when titled."""
+    index = {page.obj.objgen: i for i, page in enumerate(source.pages)}
 
-    def walk(items, under) -> None:
-        last = under
-        for item in items:
-            if isinstance(item, list):
-                walk(item, last)
-                continue
-            index = page_index.get(getattr(item.page, "idnum", None), 0)
-            last = writer.add_outline_item(
-                title=str(item.title), page_number=first + index, parent=under
-            )
+    def copy(item: OutlineItem) -> OutlineItem:
+        page, view = _target(item, index)
+        target = out.pages[first + page].obj
+        copied = OutlineItem(str(item.title), destination=Array([target, *(view or [Name.Fit])]))
+        copied.children.extend(copy(kid) for kid in item.children)
+        return copied
 
-    walk(reader.outline, parent)
+    with source.open_outline() as tree:
+        items = [copy(item) for item in tree.root]
+    if not title:
+        return items
+    over = OutlineItem(title, destination=Array([out.pages[first].obj, Name.Fit]))
+    over.children.extend(items)
+    return [over]
 
 
-def _stamp(writer, stamp: bytes) -> None:
+def _stamp(out, stamp) -> None:
     """Lay each stamp page over the page of the same number, as a pagination artifact."""
-    stamp_reader = PdfReader(BytesIO(stamp))
-    for number, (page, stamp_page) in enumerate(
-        zip(writer.pages, stamp_reader.pages, strict=False)
-    ):
-        form = DecodedStreamObject()
-        form.set_data(stamp_page.get_contents().get_data())
-        form.update(
-            {
-                _name("/Type"): _name("/XObject"),
-                _name("/Subtype"): _name("/Form"),
-                _name("/BBox"): stamp_page.mediabox,
-                # Resources are cloned once per source object, so every form shares the font.
-                _name("/Resources"): stamp_page.raw_get("/Resources").clone(writer),
-            }
-        )
-        form_ref = writer._add_object(form.flate_encode())
-        resources = page.get("/Resources")
-        resources = resources.get_object() if resources is not None else DictionaryObject()
-        page[_name("/Resources")] = resources
+    save = out.make_indirect(Stream(out, _SAVE))
+    overlay = out.make_indirect(Stream(out, _OVERLAY))
+    for page, stamp_page in zip(out.pages, stamp.pages, strict=False):
+        # The stamp pages share one font: qpdf copies it once for all the forms.
+        form = out.copy_foreign(stamp_page.as_form_xobject())
+        resources = page.obj.get("/Resources")
+        # Parts share one resources dictionary between their pages: each page gets its own
+        # (the fonts and images inside stay shared), naming only its own page number.
+        resources = Dictionary(resources) if resources is not None else Dictionary()
         xobjects = resources.get("/XObject")
-        xobjects = xobjects.get_object() if xobjects is not None else DictionaryObject()
-        resources[_name("/XObject")] = xobjects
-        name = f"/PageNumber{number}"
-        xobjects[_name(name)] = form_ref
-        overlay = DecodedStreamObject()
-        overlay.set_data(f"/Artifact <</Type /Pagination>> BDC q {name} Do Q EMC".encode())
-        contents = page.get_contents()
-        combined = ArrayObject()
-        if contents is not None:
-            combined.append(writer._add_object(_wrapped(contents.get_data())))
-        combined.append(writer._add_object(overlay.flate_encode()))
-        page[_name("/Contents")] = combined
-
-
-def _wrapped(data: bytes) -> DecodedStreamObject:
-    """The page's own content inside q/Q, so its graphics state cannot leak into the overlay."""
-    stream = DecodedStreamObject()
-    stream.set_data(b"q\n" + data + b"\nQ\n")
-    return stream.flate_encode()
+        resources.XObject = Dictionary(xobjects) if xobjects is not None else Dictionary()
+        resources.XObject.PageNumber = form
+        page.obj.Resources = resources
+        contents = page.obj.get("/Contents")
+        if contents is None:
+            contents = Array()
+        elif not isinstance(contents, Array):
+            contents = Array([contents])
+        page.obj.Contents = Array([save, *contents, overlay])

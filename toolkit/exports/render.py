@@ -19,6 +19,18 @@ from pathlib import Path
 
 PDF_VARIANT = "pdf/ua-1"
 ASSET_PREFIX = "toolkit-asset:/"
+# Stylesheets that live here rather than among the print assets: they only make sense for
+# HTML this package assembles itself (several lessons of a pack rendered as one document).
+BUILTIN_SHEETS = {
+    "pack-chunk.css": """
+/* Several lessons of a pack in one document: each on a new page, under a bookmark of its own. */
+.pack-lesson + .pack-lesson { break-before: page; }
+.pack-lesson[data-title] { bookmark-level: 1; bookmark-label: attr(data-title); }
+.pack-lesson[data-title] h1 { bookmark-level: 2; }
+.pack-lesson[data-title] h2 { bookmark-level: 3; }
+.pack-lesson[data-title] .cut-card h2 { bookmark-level: none; }
+""",
+}
 
 
 class RenderError(RuntimeError):
@@ -65,11 +77,12 @@ class Engine:
         from toolkit.exports.fetcher import font_face_css
 
         if name not in self._sheets:
-            text = (
-                font_face_css(ASSET_PREFIX)
-                if name == "fonts.css"
-                else self.fetcher.assets[name].read_text(encoding="utf-8")
-            )
+            if name == "fonts.css":
+                text = font_face_css(ASSET_PREFIX)
+            elif name in BUILTIN_SHEETS:
+                text = BUILTIN_SHEETS[name]
+            else:
+                text = self.fetcher.assets[name].read_text(encoding="utf-8")
             # Passed as an object parsed from a string: WeasyPrint never fetches a stylesheet.
             self._sheets[name] = CSS(
                 string=text, url_fetcher=self.fetcher, font_config=self.font_config

@@ -14,14 +14,15 @@ import json
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from io import BytesIO
 from pathlib import Path
 
 from flask import current_app, render_template
-from pypdf import PdfReader
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -31,7 +32,7 @@ from toolkit.content.documents import LessonDoc
 from toolkit.content.models import AgeBand, Country, Lesson
 from toolkit.content.repository import lesson_doc
 from toolkit.exports.fetcher import LOGO_NAME, PRINT_DIR, UPLOAD_SCHEME
-from toolkit.exports.merge import Part, merge_tagged
+from toolkit.exports.merge import Heading, Part, merge_tagged, outline
 from toolkit.exports.models import ExportArtifact
 from toolkit.exports.options import DOCUMENTS, PACK_DOCUMENTS, PAPERS, VARIANTS, ExportOptions
 from toolkit.exports.render import RenderJob, get_pool
@@ -40,7 +41,7 @@ from toolkit.extensions import db
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "print"
 # Bump when the meaning of the inputs changes in a way the template files do not show.
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"
 MAX_PACK_LESSONS = 60
 
 
@@ -295,107 +296,192 @@ def export_pdf(
     return _store(key, pdf, filename, pages, sources, options)
 
 
+# A pack is rendered in chunks of consecutive lessons, each one WeasyPrint document: a few parts
+# to merge, fonts subset once per chunk, and enough chunks to keep every render worker busy.
+# Layout slows down per page as a document grows (about 70 ms a page for one lesson, 100 ms for
+# fifteen), so chunks stay small.
+PACK_CHUNK_LESSONS = 4
+CONTENTS_PER_PAGE = 30
+CHUNK_TEMPLATE = """<!doctype html>
+<html lang="en" class="paper-{{ options.paper }} variant-{{ options.variant }}">
+<head>
+  <meta charset="utf-8">
+  <title>{{ title }}</title>
+  <meta name="author" content="{{ school.name }}">
+  <meta name="generator" content="Online-safety lesson toolkit">
+</head>
+<body>{{ body }}</body>
+</html>"""
+UNIT_TEMPLATE = """<div class="pack-lesson band-{{ lesson.band }}"
+  {%- if bookmark %} data-title="{{ lesson.title }}"{% endif %}>
+{%- for doc in documents %}
+<article class="document document-{{ doc.kind }}">
+{% include "print/" ~ doc.kind ~ ".html" %}
+</article>
+{%- endfor %}
+</div>"""
+
+
 @dataclass
-class _PartSpec:
+class _Unit:
+    """What a pack prints of one lesson: all its documents, or one (one-lesson packs)."""
+
     source: LessonSource
     options: ExportOptions
-    title: str  # bookmark over the part ("" for the documents of a one-lesson pack)
-    key: str
-    pdf: bytes | None = None
+    bookmark: bool  # a bookmark (and contents entry) over its documents
+    html: str = ""
+
+
+@dataclass
+class _Chunk:
+    units: list[_Unit]
+    key: str = ""
+    pdf: bytes = b""
     pages: int = 0
+    headings: tuple[Heading, ...] = ()
+
+    @property
+    def weight(self) -> int:
+        return sum(len(u.html) for u in self.units)
+
+
+def _unit_html(unit: _Unit, lessons: dict, school: School, country: dict, date: str) -> str:
+    source = unit.source
+    if source.slug not in lessons:
+        lessons[source.slug] = print_lesson(source.doc, source.version, source.band_name, country)
+    lesson = lessons[source.slug]
+    template = current_app.jinja_env.from_string(UNIT_TEMPLATE)
+    return template.render(
+        lesson=lesson,
+        documents=documents_for(lesson, school, unit.options, date),
+        school=school,
+        options=unit.options,
+        bookmark=unit.bookmark,
+    )
+
+
+def _split(units: list[_Unit], count: int) -> list[_Chunk]:
+    """Consecutive units in `count` chunks of about equal size (by their HTML's length)."""
+    weights = [max(1, len(u.html)) for u in units]
+    total, chunks, current, seen = sum(weights), [], [], 0
+    for i, (unit, weight) in enumerate(zip(units, weights, strict=True)):
+        current.append(unit)
+        seen += weight
+        left = count - len(chunks) - 1  # chunks still to fill after this one
+        if left and seen >= total * (len(chunks) + 1) / count and len(units) - i - 1 >= left:
+            chunks.append(_Chunk(current))
+            current = []
+    if current:
+        chunks.append(_Chunk(current))
+    return chunks
 
 
 def _render_pack(sources, options, school, country, date, pool, progress):
-    """Render each part in parallel (cached parts reused), then a cover, then merge."""
+    """Render the pack in chunks in parallel (cached chunks reused), then a cover, then merge."""
     if len(sources) == 1:
         kinds = PACK_DOCUMENTS if options.document == "pack" else (options.document,)
-        wanted = [(sources[0], options.with_document(k), "") for k in kinds]
+        units = [_Unit(sources[0], options.with_document(k), False) for k in kinds]
     else:
-        wanted = [(s, options, s.doc.title) for s in sources]
-    specs = [
-        _PartSpec(s, o, title, content_key([s], o, school, country, date, scope="part"))
-        for s, o, title in wanted
-    ]
-    parts_dir = cache_dir() / "parts"
-    todo = []
-    for spec in specs:
-        path = parts_dir / f"{spec.key}.pdf"
-        if path.is_file():
-            spec.pdf = path.read_bytes()
-            spec.pages = len(PdfReader(BytesIO(spec.pdf)).pages)
-        else:
-            todo.append(spec)
-    finished = [len(specs) - len(todo)]
-    if progress:
-        progress(finished[0], len(specs))
-
-    def one_done() -> None:
-        finished[0] += 1
-        if progress:
-            progress(finished[0], len(specs))
-
-    jobs = [
-        RenderJob(
-            print_html([s.source], s.options, school.school, country, date),
-            options.paper,
-            options.variant,
-            extra_sheets=("pack-part.css",),
-            upload_dir=uploads(),
-        )
-        for s in todo
-    ]
-    for spec, rendered in zip(todo, pool.render_many(jobs, done=one_done), strict=True):
-        spec.pdf, spec.pages = rendered.pdf, rendered.pages
-        _write_atomically(parts_dir / f"{spec.key}.pdf", rendered.pdf)
-
+        units = [_Unit(s, options, True) for s in sources]
+    lessons: dict[str, object] = {}
+    for unit in units:
+        unit.html = _unit_html(unit, lessons, school.school, country, date)
+    count = min(len(units), max(pool.size, -(-len(units) // PACK_CHUNK_LESSONS)))
+    chunks = _split(units, count)
     title = (
         f"{sources[0].doc.title}: lesson pack"
         if len(sources) == 1
         else f"Unit pack: {len(sources)} lessons"
     )
-    cover = _render_cover(specs, sources, options, school.school, country, date, title, pool)
-    total = cover.pages + sum(s.pages for s in specs)
-    stamp = pool.render(
-        RenderJob(
-            render_template("print/stamp.html", pages=total),
-            options.paper,
-            options.variant,
-            extra_sheets=("stamp.css",),
-            tagged=False,
+    parts_dir = cache_dir() / "parts"
+    todo = []
+    for chunk in chunks:
+        scope = "chunk:" + ",".join(f"{u.options.document}:{u.bookmark}" for u in chunk.units)
+        chunk.key = content_key(
+            [u.source for u in chunk.units], options, school, country, date, scope=scope
         )
-    ).pdf
-    parts = [Part(cover.pdf, "")] + [Part(s.pdf, s.title) for s in specs]
-    return merge_tagged(parts, stamp, title), total
+        path = parts_dir / f"{chunk.key}.pdf"
+        if path.is_file():
+            chunk.pdf = path.read_bytes()
+            chunk.pages, chunk.headings = outline(chunk.pdf)
+        else:
+            todo.append(chunk)
+    finished = [len(units) - sum(len(c.units) for c in todo)]
+    lock = threading.Lock()
+    if progress:
+        progress(finished[0], len(units))
+
+    def render(chunk: _Chunk) -> None:
+        body = Markup("\n".join(u.html for u in chunk.units))  # noqa: S704 (rendered, escaped)
+        html = current_app.jinja_env.from_string(CHUNK_TEMPLATE).render(
+            title=title, school=school.school, options=options, body=body
+        )
+        rendered = pool.render(
+            RenderJob(
+                html,
+                options.paper,
+                options.variant,
+                extra_sheets=("pack-part.css", "pack-chunk.css"),
+                upload_dir=upload_dir,
+            )
+        )
+        chunk.pdf = rendered.pdf
+        chunk.pages, chunk.headings = outline(rendered.pdf)
+        _write_atomically(parts_dir / f"{chunk.key}.pdf", rendered.pdf)
+        with lock:
+            finished[0] += len(chunk.units)
+            if progress:
+                progress(finished[0], len(units))
+
+    upload_dir = uploads()
+    app = current_app._get_current_object()
+
+    def in_app(chunk: _Chunk) -> None:
+        with app.app_context():
+            render(chunk)
+
+    # Largest first, so that no worker is left with a big chunk at the end.
+    todo.sort(key=lambda c: c.weight, reverse=True)
+    if len(todo) == 1:
+        render(todo[0])
+    elif todo:
+        with ThreadPoolExecutor(max_workers=pool.size) as threads:
+            list(threads.map(in_app, todo))
+
+    body_pages = sum(c.pages for c in chunks)
+    cover, stamp = _render_cover_and_stamp(
+        chunks, sources, options, school.school, country, date, title, pool, body_pages
+    )
+    parts = [Part(cover.pdf, "")] + [Part(c.pdf, "") for c in chunks]
+    return merge_tagged(parts, stamp.pdf, title), cover.pages + body_pages
 
 
-def _document_starts(pdf: bytes) -> list[tuple[str, int]]:
-    """Each document's (title, first page) within a part, from its top-level bookmarks."""
-    reader = PdfReader(BytesIO(pdf))
-    starts = []
-    for item in reader.outline:
-        if not isinstance(item, list):
-            starts.append((str(item.title), reader.get_destination_page_number(item)))
-    return starts
+def _contents(chunks: list[_Chunk], first_page: int) -> list[dict]:
+    """The contents' entries from the chunks' bookmarks: lessons and their documents."""
+    entries = []
+    page = first_page
+    for chunk in chunks:
+        nested = any(u.bookmark for u in chunk.units)
+        for heading in chunk.headings:
+            entries.append({"level": 1, "title": heading.title, "page": page + heading.page})
+            if nested:
+                entries.extend(
+                    {"level": 2, "title": kid.title, "page": page + kid.page}
+                    for kid in heading.children
+                )
+        page += chunk.pages
+    return entries
 
 
-def _render_cover(specs, sources, options, school, country, date, title, pool):
-    """The cover and contents; rendered again if the contents' own length moves the pages."""
-    guess = 1 + (len(specs) * 5) // 40
+def _render_cover_and_stamp(chunks, sources, options, school, country, date, title, pool, body):
+    """The cover with its contents, and the page numbers, rendered side by side.
+
+    The cover's length is guessed first; both are rendered again if the contents' own length
+    moves the pages.
+    """
+    # A cover page, then the contents at about 30 entries a page (a wrong guess costs a render).
+    guess = 1 + -(-len(_contents(chunks, 0)) // CONTENTS_PER_PAGE)
     for _ in range(3):
-        entries = []
-        page = guess + 1
-        for spec in specs:
-            starts = _document_starts(spec.pdf)
-            if spec.title:
-                entries.append({"level": 1, "title": spec.title, "page": page})
-                entries.extend(
-                    {"level": 2, "title": name, "page": page + offset} for name, offset in starts
-                )
-            else:
-                entries.extend(
-                    {"level": 1, "title": name, "page": page + offset} for name, offset in starts
-                )
-            page += spec.pages
         html = render_template(
             "print/cover.html",
             title=title,
@@ -403,25 +489,31 @@ def _render_cover(specs, sources, options, school, country, date, title, pool):
             footer=f"{title} · printed {date}",
             school=school,
             lessons=sources,
-            entries=entries,
+            entries=_contents(chunks, guess + 1),
             paper_label=PAPERS[options.paper],
             variant_label=VARIANTS[options.variant],
             country_name=country["name"],
             printed_on=date,
         )
-        cover = pool.render(
-            RenderJob(
-                html,
-                options.paper,
-                options.variant,
-                extra_sheets=("pack-part.css",),
-                upload_dir=uploads(),
-            )
+        cover_job = RenderJob(
+            html,
+            options.paper,
+            options.variant,
+            extra_sheets=("pack-part.css",),
+            upload_dir=uploads(),
         )
+        stamp_job = RenderJob(
+            render_template("print/stamp.html", pages=guess + body),
+            options.paper,
+            options.variant,
+            extra_sheets=("stamp.css",),
+            tagged=False,
+        )
+        cover, stamp = pool.render_many([cover_job, stamp_job])
         if cover.pages == guess:
-            return cover
+            break
         guess = cover.pages
-    return cover
+    return cover, stamp
 
 
 def options_for(values, organisation: Organisation | None) -> ExportOptions:
