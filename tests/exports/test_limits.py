@@ -29,3 +29,15 @@ def test_a_document_that_needs_too_much_memory_ends_with_a_clear_error(pool):
     with pytest.raises(RenderError, match="memory|stopped"):
         pool.render(RenderJob(huge, "a4", "standard"))
     assert pool.render(RenderJob(SMALL, "a4", "standard")).pages == 1
+
+
+def test_a_request_waiting_for_a_worker_is_served_when_the_busy_one_times_out(pool):
+    from concurrent.futures import ThreadPoolExecutor
+
+    slow = "<html><body>" + "<p>word " * 60_000 + "</body></html>"
+    with ThreadPoolExecutor(max_workers=2) as threads:
+        stuck = threads.submit(pool.render, RenderJob(slow, "a4", "standard"))
+        waiting = threads.submit(pool.render, RenderJob(SMALL, "a4", "standard"))
+        with pytest.raises(RenderError, match="took longer"):
+            stuck.result(timeout=30)
+        assert waiting.result(timeout=30).pages == 1  # not left waiting for ever

@@ -178,13 +178,19 @@ class RenderPool:
         return worker
 
     def _borrow(self) -> _Worker:
-        with self._lock:
-            if self._closed:
-                raise RenderError("the print service is shutting down")
-            grow = len(self._all) < self.size and self._idle.empty()
-        if grow:
-            return self._start_worker()
-        return self._idle.get()
+        # Wait in short steps: a worker retired after a time-out frees a place to start a new
+        # one, and a plain blocking get() would never notice.
+        while True:
+            with self._lock:
+                if self._closed:
+                    raise RenderError("the print service is shutting down")
+                grow = len(self._all) < self.size and self._idle.empty()
+            if grow:
+                return self._start_worker()
+            try:
+                return self._idle.get(timeout=0.5)
+            except queue.Empty:
+                continue
 
     def _retire(self, worker: _Worker) -> None:
         with self._lock:
