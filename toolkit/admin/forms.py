@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 from toolkit.admin.services import ROLE_LABELS
-from toolkit.admin.settings import PAPER_LABELS
+from toolkit.auth.models import PAPER_LABELS
 
 
 def options(pairs) -> list[SelectChoice]:

@@ -17,15 +17,13 @@ from toolkit.audit.services import record
 from toolkit.auth.models import PAPER_SIZES, Organisation
 from toolkit.content import repository
 from toolkit.extensions import db
+from toolkit.uploads import LOGO_FOLDER, LOGO_NAME, MAX_LOGO_BYTES
 
-MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_SIDE = 4000
 MAX_LOGO_PIXELS = 12_000_000
 # A printed logo needs no more than this; larger ones are scaled down when stored.
 STORED_LOGO_BOX = (1200, 600)
 LOGO_FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
-LOGO_NAME = re.compile(r"^[0-9a-f]{32}\.png$")
-PAPER_LABELS = {"a4": "A4", "letter": "US Letter"}
 
 
 class SettingsError(ValueError):
@@ -60,7 +58,7 @@ def country_choices() -> list[tuple[str, str]]:
 
 
 def logo_dir() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"]) / "logos"
+    return Path(current_app.config["UPLOAD_DIR"]) / LOGO_FOLDER
 
 
 def logo_path(org: Organisation) -> Path | None:

@@ -12,7 +12,8 @@ from toolkit.extensions import db
 from toolkit.timeutil import utcnow
 
 ROLES = ("admin", "editor", "teacher")
-PAPER_SIZES = ("a4", "letter")
+PAPER_LABELS = {"a4": "A4", "letter": "US Letter"}
+PAPER_SIZES = tuple(PAPER_LABELS)
 
 
 class Organisation(db.Model):

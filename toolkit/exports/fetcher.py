@@ -8,18 +8,16 @@ tests can prove nothing left the process.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from toolkit.uploads import LOGO_FOLDER, LOGO_NAME, MAX_LOGO_BYTES, PNG_MAGIC
 
 ASSET_SCHEME = "toolkit-asset:"
 UPLOAD_SCHEME = "toolkit-upload:"
 ROOT = Path(__file__).resolve().parent.parent.parent
 PRINT_DIR = ROOT / "static" / "print"
-LOGO_NAME = re.compile(r"^logos/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.(png|jpe?g)$")
-LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
-MAX_LOGO_BYTES = 2 * 1024 * 1024
 CONTENT_TYPES = {".css": "text/css", ".ttf": "font/ttf"}
 
 
@@ -86,25 +84,25 @@ class SafeFetcher(URLFetcher):
         elif url.startswith(UPLOAD_SCHEME) and self.upload_dir is not None:
             body = self._logo(url[len(UPLOAD_SCHEME) :].lstrip("/"))
             if body is not None:
-                content_type = next(t for magic, t in LOGO_TYPES.items() if body.startswith(magic))
-                return URLFetcherResponse(url, body, {"Content-Type": content_type})
+                return URLFetcherResponse(url, body, {"Content-Type": "image/png"})
         self.refused.append(url[:200])
         raise RefusedURL(f"refused by the print fetcher: {url[:80]}")
 
     def _logo(self, name: str) -> bytes | None:
-        """Read a stored logo: a plain file name, inside the folder, small, and really an image."""
-        if not LOGO_NAME.match(name):
+        """Read a stored logo: a generated name, inside the folder, small, and really a PNG."""
+        folder, _, filename = name.partition("/")
+        if folder != LOGO_FOLDER or not LOGO_NAME.match(filename):
             return None
         raw = self.upload_dir / name
         if raw.is_symlink():
             return None
         path = raw.resolve()
-        if path.parent != (self.upload_dir / "logos").resolve() or not path.is_file():
+        if path.parent != (self.upload_dir / LOGO_FOLDER).resolve() or not path.is_file():
             return None
         if path.stat().st_size > MAX_LOGO_BYTES:
             return None
         body = path.read_bytes()
-        if not any(body.startswith(magic) for magic in LOGO_TYPES):
+        if not body.startswith(PNG_MAGIC):
             return None
         return body
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from toolkit.auth.models import PAPER_LABELS
+
 DOCUMENTS = {
     "plan": "Teacher plan",
     "handout": "Pupil handout",
@@ -13,7 +15,7 @@ DOCUMENTS = {
 }
 # The documents a pack holds, in the order they are printed.
 PACK_DOCUMENTS = ("plan", "handout", "cards", "letter")
-PAPERS = {"a4": "A4", "letter": "US Letter"}
+PAPERS = PAPER_LABELS
 VARIANTS = {
     "standard": "Standard",
     "large-print": "Large print",

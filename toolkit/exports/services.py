@@ -31,13 +31,14 @@ from toolkit.auth.models import Organisation
 from toolkit.content.documents import LessonDoc
 from toolkit.content.models import AgeBand, Country, Lesson
 from toolkit.content.repository import lesson_doc
-from toolkit.exports.fetcher import LOGO_NAME, PRINT_DIR, UPLOAD_SCHEME
+from toolkit.exports.fetcher import PRINT_DIR, UPLOAD_SCHEME
 from toolkit.exports.merge import Heading, Part, merge_tagged, outline
 from toolkit.exports.models import ExportArtifact
 from toolkit.exports.options import DOCUMENTS, PACK_DOCUMENTS, PAPERS, VARIANTS, ExportOptions
 from toolkit.exports.render import RenderJob, get_pool
 from toolkit.exports.viewmodel import School, documents_for, print_lesson
 from toolkit.extensions import db
+from toolkit.uploads import LOGO_FOLDER, LOGO_NAME
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "print"
 # Bump when the meaning of the inputs changes in a way the template files do not show.
@@ -90,8 +91,9 @@ def school_info(org: Organisation | None, upload_dir: str | None) -> SchoolInfo:
     if org is None:
         return SchoolInfo(School(name=""), ("",))
     logo_url, logo_stamp = None, None
-    name = f"logos/{org.logo_filename}" if org.logo_filename else ""
-    if name and upload_dir and LOGO_NAME.match(name):
+    filename = org.logo_filename or ""
+    name = f"{LOGO_FOLDER}/{filename}"
+    if upload_dir and LOGO_NAME.match(filename):
         path = Path(upload_dir) / name
         if path.is_file():
             stat = path.stat()

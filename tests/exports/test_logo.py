@@ -1,0 +1,30 @@
+"""A logo stored by the school settings reaches the printer; nothing else under uploads does."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from toolkit.admin.settings import clean_logo, store_logo
+from toolkit.auth.services import default_organisation
+from toolkit.exports.fetcher import RefusedURL, SafeFetcher
+from toolkit.exports.services import school_info
+
+
+def test_stored_logo_is_printed_and_other_upload_paths_are_refused(ctx, tmp_path):
+    upload = io.BytesIO()
+    Image.new("RGB", (120, 60), "navy").save(upload, format="PNG")
+    name = store_logo(clean_logo(upload.getvalue()))
+    org = default_organisation()
+    org.logo_filename = name
+    upload_dir = ctx.config["UPLOAD_DIR"]
+
+    school = school_info(org, upload_dir).school
+    assert school.logo_url == f"toolkit-upload:/logos/{name}"
+    fetcher = SafeFetcher(upload_dir=upload_dir)
+    assert fetcher.fetch(school.logo_url) is not None
+
+    (tmp_path / "uploads" / "logos" / "evil.png").write_bytes(b"\x89PNG\r\n\x1a\nnot a logo")
+    for url in ("toolkit-upload:/logos/evil.png", f"toolkit-upload:/logos/../logos/{name}"):
+        with pytest.raises(RefusedURL):
+            fetcher.fetch(url)
