@@ -60,9 +60,5 @@ class User(UserMixin, db.Model):
         return self.active
 
     @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-    @property
     def can_edit_library(self) -> bool:
         return self.role in ("admin", "editor")

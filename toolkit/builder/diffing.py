@@ -37,7 +37,3 @@ def side_by_side(before: list[str], after: list[str], context: bool = True) -> M
         before, after, "Before", "After", context=context, numlines=2
     )
     return Markup(table)  # noqa: S704 (difflib escapes every line)
-
-
-def changed_line_count(before: list[str], after: list[str]) -> int:
-    return sum(1 for line in difflib.ndiff(before, after) if line.startswith(("+ ", "- ")))

@@ -56,14 +56,6 @@ class LessonState:
     strands: list[str] = field(default_factory=list)
     items: list[ItemState] = field(default_factory=list)
 
-    def to_json(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict) -> LessonState:
-        items = [ItemState(**item) for item in data.get("items", [])]
-        return cls(**{**data, "items": items})
-
     @property
     def used_minutes(self) -> int:
         return sum(item.minutes for item in self.items)

@@ -38,21 +38,7 @@ def print_problems(error: ContentError) -> None:
 )
 def load_command(folder: Path | None, replace_web_changes: bool) -> None:
     """Load the library from FOLDER (default: lessons/) in one transaction."""
-    folder = folder or Path(current_app.config["LESSONS_DIR"])
-    try:
-        library = read_library(folder)
-        report = load_library(library, replace_web_changes=replace_web_changes)
-        if report.changed:
-            record("content.load", target=str(folder), detail={"lines": report.lines()})
-        db.session.commit()
-    except ContentError as exc:
-        db.session.rollback()
-        print_problems(exc)
-        raise SystemExit(1) from None
-    except Exception:
-        db.session.rollback()
-        raise
-    for line in report.lines():
+    for line in load_or_exit(folder, replace_web_changes):
         click.echo(line)
 
 
@@ -75,14 +61,24 @@ def stats_command(fmt: str) -> None:
         click.echo(stats_text(stats))
 
 
-def load_library_for_setup() -> None:
-    """Load lessons/ as part of `toolkit setup`; a broken library stops the setup."""
-    folder = Path(current_app.config["LESSONS_DIR"])
+def load_or_exit(folder: Path | None, replace_web_changes: bool = False) -> list[str]:
+    """Load FOLDER (default: the configured lessons/) in one transaction; exit 1 on problems."""
+    folder = folder or Path(current_app.config["LESSONS_DIR"])
     try:
-        report = load_library(read_library(folder))
+        report = load_library(read_library(folder), replace_web_changes=replace_web_changes)
+        if report.changed:
+            record("content.load", target=str(folder), detail={"lines": report.lines()})
         db.session.commit()
     except ContentError as exc:
         db.session.rollback()
         print_problems(exc)
         raise SystemExit(1) from None
-    click.echo("Lesson library: " + "; ".join(report.lines()))
+    except Exception:
+        db.session.rollback()
+        raise
+    return report.lines()
+
+
+def load_library_for_setup() -> None:
+    """Load lessons/ as part of `toolkit setup`; a broken library stops the setup."""
+    click.echo("Lesson library: " + "; ".join(load_or_exit(None)))

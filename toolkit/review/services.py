@@ -224,11 +224,3 @@ def revert_library_lesson(lesson: Lesson, number: int, user) -> LessonVersion:
     index_lesson_doc(lesson.id, repository.lesson_doc(lesson))
     record("library.revert", target=lesson.slug, detail={"to": number, "new": version.number})
     return version
-
-
-def reviews_of(lesson: Lesson) -> list[Review]:
-    return list(
-        db.session.scalars(
-            select(Review).where(Review.lesson_id == lesson.id).order_by(Review.submitted_at.desc())
-        )
-    )
