@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 
 from flask_login import current_user
 
+from toolkit.auth.models import User
 from toolkit.builder import services
 from toolkit.builder.diffing import side_by_side, version_lines
 from toolkit.builder.state import REQUIRED_KINDS, LessonState, state_of
 from toolkit.content import repository
 from toolkit.content.labels import AUDIENCE_LABELS, KIND_LABELS
+from toolkit.content.lint import lint_lesson
 from toolkit.content.models import AgeBand, BlockVersion, Lesson, LessonVersion
 from toolkit.content.schema import BLOCK_KINDS
 from toolkit.extensions import db
@@ -92,8 +94,6 @@ def editor_page(lesson: Lesson, args, draft=None, restore: bool = False) -> Edit
 
 
 def build_page(lesson: Lesson, state: LessonState, args, draft, restore: bool) -> EditorPage:
-    from toolkit.content.lint import lint_lesson
-
     doc = services.editor_doc(lesson, state)
     findings = lint_lesson(doc, repository.helpline_numbers())
     by_slug: dict[str, list] = {}
@@ -174,8 +174,6 @@ class ConflictPage:
 
 
 def conflict_page(lesson: Lesson, base: int, form) -> ConflictPage:
-    from toolkit.auth.models import User
-
     current = lesson.current_version
     base_version = next((v for v in services.versions_of(lesson) if v.number == base), None)
     author = db.session.get(User, current.created_by_id) if current.created_by_id else None

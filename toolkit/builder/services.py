@@ -10,6 +10,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from toolkit.audit.services import record
+from toolkit.auth.models import User
+from toolkit.builder.diffing import side_by_side, version_lines
 from toolkit.builder.models import LessonDraft
 from toolkit.builder.state import (
     REQUIRED_KINDS,
@@ -21,6 +23,7 @@ from toolkit.builder.state import (
     write_version,
 )
 from toolkit.content import repository
+from toolkit.content.documents import LessonDoc, LessonItemDoc
 from toolkit.content.models import AgeBand, Block, BlockVersion, Lesson, LessonVersion
 from toolkit.content.slugs import slugify
 from toolkit.extensions import db
@@ -319,8 +322,6 @@ class MyLesson:
 
 def my_lessons(user, q: str = "", band: str = "", include_school: bool = True) -> list[MyLesson]:
     """The user's own lessons, and lessons shared with their school, newest first."""
-    from toolkit.auth.models import User
-
     stmt = (
         select(Lesson, LessonVersion, User.name)
         .join(LessonVersion, Lesson.current_version_id == LessonVersion.id)
@@ -434,8 +435,6 @@ class UpstreamNotice:
 
 def upstream_notice(lesson: Lesson) -> UpstreamNotice | None:
     """When the library lesson this one was adapted from has moved on, say what changed."""
-    from toolkit.builder.diffing import side_by_side, version_lines
-
     if lesson.origin != "own" or not lesson.adapted_from_version_id:
         return None
     old = db.session.get(LessonVersion, lesson.adapted_from_version_id)
@@ -505,8 +504,6 @@ def acknowledge_upstream(lesson: Lesson) -> None:
 
 def editor_doc(lesson: Lesson, state: LessonState):
     """The state as a LessonDoc, for the linter and the preview."""
-    from toolkit.content.documents import LessonDoc, LessonItemDoc
-
     items = []
     for item in state.items:
         version = db.session.get(BlockVersion, item.block_version_id)
@@ -553,8 +550,6 @@ class HistoryRow:
 
 
 def history_rows(versions: list[LessonVersion]) -> list[HistoryRow]:
-    from toolkit.auth.models import User
-
     ids = {v.created_by_id for v in versions if v.created_by_id}
     names = (
         {u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_(ids)))}

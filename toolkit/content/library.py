@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import TypeAdapter, ValidationError
 
 from toolkit.content.documents import BlockDoc, LessonDoc
-from toolkit.content.errors import ContentError
+from toolkit.content.errors import ContentError, ContentProblem
 from toolkit.content.parser import FileText, Problems, parse_lesson, parse_shared_block
 from toolkit.content.schema import BANDS, AgeBandEntry, CountryHelplines, NamedEntry
 from toolkit.content.yamllines import YamlSyntaxError, load_with_lines
@@ -238,6 +238,4 @@ def _check_references(library: Library, problems: Problems) -> None:
 
 
 def _problem(path: str, message: str):
-    from toolkit.content.errors import ContentProblem
-
     return ContentProblem(path, 0, "(folder)", message)

@@ -28,8 +28,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from toolkit.auth.models import Organisation
+from toolkit.content.access import can_read
 from toolkit.content.documents import LessonDoc
-from toolkit.content.models import AgeBand, Country, Lesson
+from toolkit.content.models import AgeBand, Country, Lesson, LessonVersion, Topic
 from toolkit.content.repository import lesson_doc
 from toolkit.exports.fetcher import PRINT_DIR, UPLOAD_SCHEME
 from toolkit.exports.merge import Heading, Part, merge_tagged, outline
@@ -531,9 +532,6 @@ def options_for(values, organisation: Organisation | None) -> ExportOptions:
 def pack_candidates(user, band: str = "", topic: str = "") -> list[dict]:
     """Lessons this user may put in a pack: published library lessons and their own."""
     from sqlalchemy import or_
-
-    from toolkit.content.access import can_read
-    from toolkit.content.models import LessonVersion, Topic
 
     stmt = (
         select(Lesson)

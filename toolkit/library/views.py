@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 
 from toolkit.auth.access import signed_in
 from toolkit.content import repository
+from toolkit.content.lint import lint_lesson
 from toolkit.library.services import (
     AUDIENCE_LABELS,
     DURATIONS,
@@ -52,8 +53,6 @@ def lesson(slug: str):
 
 def lint_findings(lesson) -> list:
     """Safeguarding-linter findings for a lesson, shown beside the blocks they concern."""
-    from toolkit.content.lint import lint_lesson
-
     return lint_lesson(repository.lesson_doc(lesson), repository.helpline_numbers())
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from toolkit.audit.services import record
+from toolkit.auth.models import User
 from toolkit.builder.diffing import side_by_side, version_lines
 from toolkit.builder.state import state_of, write_version
 from toolkit.content import repository
@@ -61,8 +62,6 @@ class QueueRow:
 
 
 def queue() -> list[QueueRow]:
-    from toolkit.auth.models import User
-
     rows = []
     for review in db.session.scalars(
         select(Review).where(Review.state == "open").order_by(Review.submitted_at)
@@ -109,8 +108,6 @@ class ReviewPage:
 
 
 def review_page(review: Review) -> ReviewPage:
-    from toolkit.auth.models import User
-
     findings = findings_for(review.version)
     target = update_target(review)
     diff = None
