@@ -97,7 +97,7 @@ def test_logo_is_re_encoded_and_stored_outside_static(app, client, runner, tmp_p
     assert org.logo_filename != "school.svg" and org.logo_filename.endswith(".png")
     with Image.open(stored) as image:
         assert image.format == "PNG" and image.size == (1200, 400)  # scaled into the print box
-    served = client.get("/admin/school/logo")
+    served = client.get("/print/logo")
     assert served.status_code == 200 and served.mimetype == "image/png"
     served.close()
     # Replacing it removes the old file.

@@ -102,3 +102,16 @@ def test_large_print_is_larger_and_the_school_paper_is_the_default(app, client, 
     for match in re.finditer(r"/\S+ ([\d.]+) Tf", content):
         sizes.add(float(match[1]))
     assert sizes and min(sizes) >= 16
+
+
+def test_large_print_letter_is_one_sheet_with_the_help_routes_on_the_back(client, teacher):
+    standard = pdfcheck.reader(_download(client, "letter").data)
+    assert len(standard.pages) == 1 and "please turn over" not in standard.pages[0].extract_text()
+    for paper in ("a4", "letter"):
+        large = _download(client, "letter", variant="large-print", paper=paper).data
+        pages = pdfcheck.reader(large).pages
+        assert len(pages) == 2, paper
+        front, back = (page.extract_text() for page in pages)
+        assert "Dear parent or carer" in front and "please turn over" in front
+        assert "Where to get help" not in front.replace("Where to get help: please", "")
+        assert "Where to get help" in back and "Childline" in back and "Yours sincerely" in back

@@ -9,6 +9,7 @@ from toolkit.admin.settings import clean_logo, store_logo
 from toolkit.auth.services import default_organisation
 from toolkit.exports.fetcher import RefusedURL, SafeFetcher
 from toolkit.exports.services import school_info
+from toolkit.extensions import db
 
 
 def test_stored_logo_is_printed_and_other_upload_paths_are_refused(ctx, tmp_path):
@@ -28,3 +29,23 @@ def test_stored_logo_is_printed_and_other_upload_paths_are_refused(ctx, tmp_path
     for url in ("toolkit-upload:/logos/evil.png", f"toolkit-upload:/logos/../logos/{name}"):
         with pytest.raises(RefusedURL):
             fetcher.fetch(url)
+
+
+def test_preview_shows_the_logo_to_signed_in_users_only(app, client, teacher):
+    upload = io.BytesIO()
+    Image.new("RGB", (120, 60), "navy").save(upload, format="PNG")
+    with app.app_context():
+        name = store_logo(clean_logo(upload.getvalue()))
+        default_organisation().logo_filename = name
+        db.session.commit()
+
+    preview = client.get("/lessons/getting-help-11-14/preview", query_string={"document": "letter"})
+    html = preview.get_data(as_text=True)
+    assert '<img class="logo" src="/print/logo"' in html and "toolkit-upload:" not in html
+    logo = client.get("/print/logo")
+    assert logo.status_code == 200 and logo.mimetype == "image/png"
+    assert logo.get_data().startswith(b"\x89PNG")
+    logo.close()
+
+    client.post("/logout", data={})  # CSRF is off in tests
+    assert client.get("/print/logo").status_code in (302, 401)

@@ -15,7 +15,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     session,
     stream_with_context,
     url_for,
@@ -177,15 +176,6 @@ def school():
             )
             return redirect(url_for("admin.school"))
     return render_template("admin/school.html", form=form, school=settings.school_settings(org))
-
-
-@bp.route("/school/logo")
-@admin_only
-def school_logo():
-    path = settings.logo_path(current_user.organisation)
-    if path is None:
-        abort(404)
-    return send_file(path, mimetype="image/png", max_age=0)
 
 
 # Audit trail

@@ -51,13 +51,16 @@ def font_face_css(prefix: str) -> str:
         "AtkinsonHyperlegible-Bold.ttf": ("Atkinson Hyperlegible", "bold", "normal"),
         "AtkinsonHyperlegible-Italic.ttf": ("Atkinson Hyperlegible", "normal", "italic"),
         "AtkinsonHyperlegible-BoldItalic.ttf": ("Atkinson Hyperlegible", "bold", "italic"),
-        "Lexend-Variable.ttf": ("Lexend", "100 900", "normal"),
+        # One variable file for every weight. No weight range: WeasyPrint does not read one
+        # ("100 900") and warns; without it, bold and semi-bold are instances of this file.
+        "Lexend-Variable.ttf": ("Lexend", None, "normal"),
     }
     rules = []
     for name, (family, weight, style) in faces.items():
+        weight_rule = f"font-weight: {weight}; " if weight else ""
         rules.append(
             f'@font-face {{ font-family: "{family}"; src: url("{prefix}fonts/{name}"); '
-            f"font-weight: {weight}; font-style: {style}; }}"
+            f"{weight_rule}font-style: {style}; }}"
         )
     return "\n".join(rules) + "\n"
 

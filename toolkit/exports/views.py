@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import (
     Blueprint,
     Response,
@@ -17,6 +19,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from toolkit.admin.settings import logo_path
 from toolkit.audit.services import record
 from toolkit.auth.access import public, signed_in
 from toolkit.content import repository
@@ -68,7 +71,10 @@ def preview(slug: str):
     found = readable_lesson_or_404(current_user, slug)
     options = _options_or_400(request.args)
     country = services.country_data(options.country)
-    school = services.school_info(current_user.organisation, None)
+    school = services.school_info(current_user.organisation, current_app.config["UPLOAD_DIR"])
+    printed = school.school
+    if printed.logo_url:  # the browser cannot follow the printer's private scheme
+        printed = replace(printed, logo_url=url_for("exports.school_logo"))
     job = RenderJob("", options.paper, options.variant)
     links = tuple(url_for("exports.asset", name=name) for name in stylesheet_names(job))
     bar = {
@@ -78,7 +84,7 @@ def preview(slug: str):
     html = services.print_html(
         [services.lesson_source(found)],
         options,
-        school.school,
+        printed,
         country,
         services.printed_on(),
         stylesheet_links=links,
@@ -130,6 +136,16 @@ def asset(name: str):
     if path is None:
         abort(404)
     return send_file(path, max_age=3600)
+
+
+@bp.route("/print/logo")
+@signed_in
+def school_logo():
+    """The signed-in user's school logo, for the print preview and the settings page."""
+    path = logo_path(current_user.organisation)
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype="image/png", max_age=0)
 
 
 @bp.route("/packs")
