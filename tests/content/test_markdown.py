@@ -86,8 +86,3 @@ def test_writing_space_and_drawing_box():
 def test_waiver_comments_are_not_shown():
     html = str(render_markdown("Text.\n<!-- lint-allow TERMS: explains an outdated term -->"))
     assert "lint-allow" not in html and "outdated" not in html
-
-
-def test_a_line_break_inside_a_paragraph_is_a_space_and_a_hard_break_stays():
-    html = str(render_markdown("Do not ask for details beyond\nwhat you need.  \nWrite it down."))
-    assert html == "<p>Do not ask for details beyond what you need.<br>\nWrite it down.</p>\n"

@@ -20,9 +20,6 @@ WRITING_SPACE = re.compile(r"<p>\[(lines|draw):\s*(\d{1,2})\]</p>")
 
 _parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
 _parser.enable("table").enable("strikethrough")
-# A line break inside a paragraph is a space. Left as a newline, WeasyPrint breaks the printed
-# line there when word-spacing is set (the dyslexia-friendly variant).
-_parser.add_render_rule("softbreak", lambda *_: " ")
 
 
 def strip_waivers(text: str) -> str:
