@@ -65,13 +65,19 @@ def lesson(slug: str):
     )
 
 
-@bp.route("/lessons/<slug>/preview")
-@signed_in
-def preview(slug: str):
+def _export_request(slug: str):
+    """The lesson (404 unless readable), the options (400 if unknown), country and school."""
     found = readable_lesson_or_404(current_user, slug)
     options = _options_or_400(request.args)
     country = services.country_data(options.country)
     school = services.school_info(current_user.organisation, current_app.config["UPLOAD_DIR"])
+    return found, options, country, school
+
+
+@bp.route("/lessons/<slug>/preview")
+@signed_in
+def preview(slug: str):
+    found, options, country, school = _export_request(slug)
     printed = school.school
     if printed.logo_url:  # the browser cannot follow the printer's private scheme
         printed = replace(printed, logo_url=url_for("exports.school_logo"))
@@ -96,10 +102,7 @@ def preview(slug: str):
 @bp.route("/lessons/<slug>/export.pdf")
 @signed_in
 def download(slug: str):
-    found = readable_lesson_or_404(current_user, slug)
-    options = _options_or_400(request.args)
-    country = services.country_data(options.country)
-    school = services.school_info(current_user.organisation, current_app.config["UPLOAD_DIR"])
+    found, options, country, school = _export_request(slug)
     try:
         exported = services.export_pdf([services.lesson_source(found)], options, school, country)
     except RenderError as error:
