@@ -110,6 +110,11 @@ def download(slug: str):
         return render_error_page(error)
     record("export.pdf", slug, {**options.as_dict(), "cached": exported.cached})
     db.session.commit()
+    return _send_pdf(exported)
+
+
+def _send_pdf(exported: services.ExportFile):
+    """A finished PDF as a download under its meaningful file name, never cached by the browser."""
     return send_file(
         exported.path,
         mimetype="application/pdf",
@@ -217,10 +222,4 @@ def job_download(job_id: str):
         abort(404)
     record("export.pack_download", found.id, {"lessons": len(found.lessons)})
     db.session.commit()
-    return send_file(
-        exported.path,
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=exported.filename,
-        max_age=0,
-    )
+    return _send_pdf(exported)
