@@ -76,6 +76,8 @@ def test_settings_are_saved_and_audited(app, client, runner, tmp_path, login_as)
             select(AuditEvent).where(AuditEvent.action == "school.settings")
         ).one()
         assert "paper_size" in event.detail["changed"]
+    page = client.get("/admin/school").get_data(as_text=True)
+    assert "Saved: school name, default paper size, safeguarding lead line." in page
 
 
 def test_unknown_country_is_refused(app, client, runner, tmp_path, login_as):

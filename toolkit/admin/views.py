@@ -171,9 +171,9 @@ def school():
             db.session.rollback()
             form.logo.errors = [str(exc)]
         else:
-            flash(
-                "Saved: " + ", ".join(changed) + "." if changed else "Nothing changed.", "success"
-            )
+            labels = {field.name: field.label.text.lower() for field in form}
+            saved = ", ".join(labels.get(name, name) for name in changed)
+            flash(f"Saved: {saved}." if changed else "Nothing changed.", "success")
             return redirect(url_for("admin.school"))
     return render_template("admin/school.html", form=form, school=settings.school_settings(org))
 
