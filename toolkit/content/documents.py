@@ -6,9 +6,63 @@ The linter, the loader, the dumper and the print views all work on these, never 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-WAIVER_PATTERN = re.compile(r"<!--\s*lint-allow\s+(?P<rule>[A-Z]+)\s*:?\s*(?P<reason>.*?)\s*-->")
+# The inside of a waiver comment, `<!-- lint-allow RULE: reason -->`, once the comment is found.
+# Comments are found with str.find, not one pattern, so that text such as a comment opener
+# followed by thousands of spaces costs linear time (see comments_in).
+WAIVER_INSIDE = re.compile(r"\A\s*+lint-allow\s++(?P<rule>[A-Z]++)(?P<rest>.*+)")
+
+
+@dataclass(frozen=True)
+class Comment:
+    start: int  # offset of "<!--"
+    end: int  # offset just after "-->"
+    inside: str
+
+
+def comments_in(text: str) -> Iterator[Comment]:
+    """Yield each one-line HTML comment of text, left to right, in linear time.
+
+    A comment is "<!--", then the first "-->" on the same line. An opener with no closer on its
+    line is not a comment, and the search goes on after it (as a regex search would).
+    """
+    position, closer, newline = 0, -1, -1
+    while (start := text.find("<!--", position)) >= 0:
+        # Each search starts where the previous one found its answer, so none rescans the text.
+        if closer < start + 4:
+            closer = text.find("-->", start + 4)
+            if closer < 0:
+                return
+        if newline < start:
+            newline = text.find("\n", start)
+            if newline < 0:
+                newline = len(text)
+        if closer > newline:
+            position = newline + 1  # no closer on this line: no comment starts on it
+            continue
+        yield Comment(start, closer + 3, text[start + 4 : closer])
+        position = closer + 3
+
+
+@dataclass(frozen=True)
+class WaiverComment:
+    start: int
+    end: int
+    rule: str
+    reason: str
+
+
+def waiver_comments(text: str) -> Iterator[WaiverComment]:
+    """Yield the lint waivers of text: `<!-- lint-allow RULE: reason -->` (colon optional)."""
+    for comment in comments_in(text):
+        match = WAIVER_INSIDE.match(comment.inside)
+        if match:
+            reason = match["rest"].strip()
+            if reason.startswith(":"):
+                reason = reason[1:].lstrip()
+            yield WaiverComment(comment.start, comment.end, match["rule"], reason)
 
 
 @dataclass(frozen=True)
@@ -38,9 +92,9 @@ class BlockDoc:
     def waivers(self) -> list[Waiver]:
         found = []
         for offset, text in enumerate(self.body.splitlines()):
-            for match in WAIVER_PATTERN.finditer(text):
+            for waiver in waiver_comments(text):
                 line = self.body_line + offset if self.body_line else 0
-                found.append(Waiver(match["rule"], match["reason"], line))
+                found.append(Waiver(waiver.rule, waiver.reason, line))
         return found
 
     def line_of(self, body_offset: int) -> int:

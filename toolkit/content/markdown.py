@@ -8,7 +8,7 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from toolkit.content.documents import WAIVER_PATTERN
+from toolkit.content.documents import waiver_comments
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h3", "h4", "h5", "h6", "strong", "em", "blockquote", "code", "pre",
@@ -24,7 +24,12 @@ _parser.enable("table").enable("strikethrough")
 
 def strip_waivers(text: str) -> str:
     """Remove lint waiver comments, which are notes for reviewers, not for readers."""
-    return WAIVER_PATTERN.sub("", text)
+    kept, position = [], 0
+    for waiver in waiver_comments(text):
+        kept.append(text[position : waiver.start])
+        position = waiver.end
+    kept.append(text[position:])
+    return "".join(kept)
 
 
 def sanitise(html: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ValidationError
 
-from toolkit.content.documents import WAIVER_PATTERN, BlockDoc, LessonDoc, LessonItemDoc
+from toolkit.content.documents import BlockDoc, LessonDoc, LessonItemDoc, waiver_comments
 from toolkit.content.errors import ContentProblem
 from toolkit.content.schema import (
     InlineBlockAttributes,
@@ -20,8 +20,12 @@ from toolkit.content.schema import (
 )
 from toolkit.content.yamllines import YamlSyntaxError, line_for, load_with_lines
 
-HEADING = re.compile(r"^##\s+(?P<title>.*?)\s*(?:\{(?P<attrs>[^{}]*)\})?\s*$")
-ATTRIBUTE = re.compile(r'\s*(?:#(?P<slug>[^\s}=]+)|(?P<key>[a-z_]+)=(?P<value>"[^"]*"|[^\s"}]+))')
+# One attribute of a block heading; whitespace between attributes is skipped by the caller.
+# Possessive quantifiers and the look-behind keep a search over a long line linear.
+ATTRIBUTE = re.compile(
+    r'#(?P<slug>[^\s}=]++)|(?<![a-z_])(?P<key>[a-z_]++)=(?P<value>"[^"]*+"|[^\s"}]++)'
+)
+SPACES = re.compile(r"\s*+")
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 
@@ -201,12 +205,13 @@ def _sections(source: FileText, body: str, first_line: int, problems: Problems):
         number = first_line + offset
         if FENCE.match(line):
             in_fence = not in_fence
-        match = None if in_fence else HEADING.match(line)
-        if match:
+        heading = None if in_fence else block_heading(line)
+        if heading:
             if current:
                 sections.append(current)
-            current = [number, match["title"], match["attrs"], [], number + 1]
-            if match["attrs"] is None:
+            title, attrs = heading
+            current = [number, title, attrs, [], number + 1]
+            if attrs is None:
                 problems.add(
                     source.path,
                     number,
@@ -231,15 +236,29 @@ def _sections(source: FileText, body: str, first_line: int, problems: Problems):
     return result
 
 
+def block_heading(line: str) -> tuple[str, str | None] | None:
+    """Read `## Title {attributes}` as (title, attributes or None); None if not such a heading.
+
+    Written without a pattern: a regex with a lazy title before optional spaces took cubic time
+    on a heading followed by thousands of spaces.
+    """
+    if not (line.startswith("##") and line[2:3].isspace()):
+        return None
+    text = line[2:].strip()
+    if text.endswith("}"):
+        opening = text.rfind("{")
+        if opening >= 0 and "}" not in text[opening:-1]:
+            return text[:opening].rstrip(), text[opening + 1 : -1]
+    return text, None
+
+
 def _parse_attributes(path: str, line: int, text: str, problems: Problems) -> dict | None:
     attrs: dict[str, str] = {}
-    position = 0
     text = text or ""
+    position = SPACES.match(text).end()
     while position < len(text):
-        if not text[position:].strip():
-            break
         match = ATTRIBUTE.match(text, position)
-        if not match or match.end() == position:
+        if not match:
             problems.add(path, line, "attributes", f"cannot read {text[position:].strip()!r}")
             return None
         key = "slug" if match["slug"] else match["key"]
@@ -248,7 +267,7 @@ def _parse_attributes(path: str, line: int, text: str, problems: Problems) -> di
             problems.add(path, line, key, "is given twice")
             return None
         attrs[key] = value
-        position = match.end()
+        position = SPACES.match(text, match.end()).end()
     if not attrs:
         return None
     return attrs
@@ -313,8 +332,8 @@ def _inline_block(
 
 def _check_waivers(path: str, text: str, first_line: int, problems: Problems) -> None:
     for offset, line in enumerate(text.splitlines()):
-        for match in WAIVER_PATTERN.finditer(line):
-            if not match["reason"]:
+        for waiver in waiver_comments(line):
+            if not waiver.reason:
                 problems.add(
                     path, first_line + offset, "lint-allow", "a waiver must give its reason"
                 )

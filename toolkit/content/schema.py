@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Literal, get_args
 
 from pydantic import (
@@ -176,6 +175,3 @@ class CountryHelplines(Strict):
     language: str = ""
     emergency: EmergencyNumber
     routes: list[Route] = Field(min_length=1)
-
-
-ATTRIBUTE_TOKEN = re.compile(r'#(?P<slug>[^\s}]+)|(?P<key>[a-z_]+)=(?P<value>"[^"]*"|[^\s}]+)')

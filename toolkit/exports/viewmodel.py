@@ -6,7 +6,6 @@ same data feeds the HTML preview, the PDF and the cache key.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -16,7 +15,6 @@ from toolkit.content.labels import AUDIENCE_LABELS, KIND_LABELS
 from toolkit.content.markdown import render_inline, render_markdown
 from toolkit.exports.options import DOCUMENTS, PACK_DOCUMENTS, ExportOptions
 
-CARD_HEADING = re.compile(r"^###\s+(.+?)\s*#*\s*$", re.MULTILINE)
 # Routes for adults (parents' and professionals' lines) are printed only for the oldest band.
 ADULT_ROUTE_KIND = "adult-support"
 ADULT_BAND = "14-18"
@@ -151,17 +149,33 @@ class PrintDocument:
         )
 
 
+def card_title(line: str) -> str | None:
+    """The title of a `### Title` line (closing hashes dropped), or None for any other line."""
+    if not (line.startswith("###") and line[3:4].isspace()):
+        return None
+    text = line[3:].strip()
+    return text.rstrip("#").rstrip() or text[:1] or None
+
+
 def split_cards(body: str) -> tuple[str, list[tuple[str, str]]]:
-    """Split a scenario block's Markdown at each `### ` heading: (intro, [(title, body)])."""
-    matches = list(CARD_HEADING.finditer(body))
-    if not matches:
+    """Split a scenario block's Markdown at each `### ` heading: (intro, [(title, body)]).
+
+    Read line by line, not with a pattern: a regex with a lazy title before optional spaces and
+    hashes took cubic time on a heading followed by thousands of spaces.
+    """
+    intro, cards, position = None, [], 0
+    for line in body.split("\n"):
+        title = card_title(line)
+        if title is not None:
+            if intro is None:
+                intro = body[:position]
+            cards.append([title, position + len(line), len(body)])
+            if len(cards) > 1:
+                cards[-2][2] = position
+        position += len(line) + 1
+    if intro is None:
         return "", [("", body)] if body.strip() else []
-    intro = body[: matches[0].start()]
-    cards = []
-    for i, match in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(body)
-        cards.append((match[1], body[match.end() : end]))
-    return intro, cards
+    return intro, [(title, body[start:end]) for title, start, end in cards]
 
 
 def help_routes(country: dict, band: str) -> HelpRoutes:

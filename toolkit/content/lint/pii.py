@@ -24,11 +24,11 @@ NOT_PHONE = [
 ]
 OTHER_SIGNS = [
     (
-        re.compile(r"\b(?:date of birth|d\.o\.b\.?|dob|born on)\b\s*:?\s*\d", re.IGNORECASE),
+        re.compile(r"\b(?:date of birth|d\.o\.b\.?|dob|born on)\b\s*+(?::\s*+)?\d", re.IGNORECASE),
         "a date of birth",
     ),
     (
-        re.compile(r"\b(?:UPN|unique pupil number)\b\s*:?\s*[A-Z0-9]", re.IGNORECASE),
+        re.compile(r"\b(?:UPN|unique pupil number)\b\s*+(?::\s*+)?[A-Z0-9]", re.IGNORECASE),
         "a unique pupil number",
     ),
     (

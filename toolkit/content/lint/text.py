@@ -14,6 +14,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from toolkit.content.documents import comments_in
+
 
 def word_set(text: str) -> frozenset[str]:
     """Return the space-separated words of text as a set (for long word lists)."""
@@ -35,19 +37,21 @@ FOLD = str.maketrans(
         "\u00a0": " ",
     }
 )
-COMMENT = re.compile(r"<!--.*?-->")
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?")
 QUOTE = re.compile(r"^\s*(?:>\s?)+")
 THEMATIC_BREAK = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 PLACEHOLDER = re.compile(r"^\s*\[lines:\s*\d+\]\s*$")
-TABLE_SEPARATOR = re.compile(r"^\s*\|?(?:\s*:?-+:?\s*\|)+\s*:?-*:?\s*$")
+# Possessive quantifiers (*+, ++) never give back what they took: each pattern below reads a
+# long line once, however it ends. Classes exclude their own opening character ("[", "<") so
+# that a failed attempt stops at the next opener instead of rescanning to the end.
+TABLE_SEPARATOR = re.compile(r"^\s*+\|?(?:\s*+:?-++:?\s*+\|)++\s*+:?-*+:?\s*+$")
 INLINE = [
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"<((?:https?://|mailto:)[^>\s]+)>"), r"\1"),
-    (re.compile(r"</?[A-Za-z][^>]*>"), " "),
+    (re.compile(r"!\[([^\[\]]*+)\]\([^()]*+\)"), r"\1"),
+    (re.compile(r"\[([^\[\]]++)\]\([^()]*+\)"), r"\1"),
+    (re.compile(r"<((?:https?://|mailto:)[^<>\s]++)>"), r"\1"),
+    (re.compile(r"</?[A-Za-z][^<>]*+>"), " "),
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!])"), r"\1"),
     (re.compile(r"\*\*|__|`"), ""),
     (re.compile(r"(?<![\w*])[*_](?=\S)|(?<=\S)[*_](?![\w*])"), ""),
@@ -171,12 +175,22 @@ def strip_comments(lines: list[str]) -> list[str]:
                 result.append("")
                 continue
             line, open_comment = line[end + 3 :], False
-        line = COMMENT.sub(" ", line)
+        line = _blank_comments(line)
         start = line.find("<!--")
         if start >= 0:
             line, open_comment = line[:start], True
         result.append(line)
     return result
+
+
+def _blank_comments(line: str) -> str:
+    """Replace each one-line comment with a space."""
+    pieces, position = [], 0
+    for comment in comments_in(line):
+        pieces += [line[position : comment.start], " "]
+        position = comment.end
+    pieces.append(line[position:])
+    return "".join(pieces)
 
 
 def split_units(lines: list[str]) -> list[Unit]:
