@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from toolkit import security
+from toolkit import inputs, security
 from toolkit.config import load_config
 from toolkit.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, config)
+    inputs.init_app(app)  # before any route: `<int:...>` uses the bounded converter
     if app.config["PROXY_FIX"]:
         n = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)

@@ -6,6 +6,8 @@ from flask import Flask, render_template
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
+from toolkit.inputs import RefusedInput
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -57,7 +59,11 @@ def set_security_headers(response):
 def render_error(error: HTTPException | Exception):
     code = error.code if isinstance(error, HTTPException) and error.code else 500
     title, message = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500])
-    if code == 409 and isinstance(error, HTTPException) and error.description:
+    # A conflict, and input refused for what it holds, explain themselves.
+    explained = isinstance(error, RefusedInput) or (
+        code == 409 and isinstance(error, HTTPException)
+    )
+    if explained and error.description:
         message = error.description
     return render_template("errors/error.html", code=code, title=title, message=message), code
 

@@ -139,3 +139,21 @@ def test_events_csv_streams_in_order(ctx):
     db.session.commit()
     text = "".join(events_csv(AuditFilter(action="n.test")))
     assert [r[3] for r in csv.reader(io.StringIO(text))][1:] == ["0", "1", "2"]
+
+
+def test_last_possible_date_and_huge_page_numbers_are_read(app, client, login_as):
+    login_as("admin")
+    day = utcnow().replace(hour=23, minute=59, second=59, microsecond=500_000)
+    _add(app, "content.load", target="late", at=day)
+    for query in (
+        "until=9999-12-31",
+        f"until={day.date().isoformat()}",
+        "page=99999999999999999999",
+        "page=-3",
+        "page=" + "9" * 5000,
+    ):
+        response = client.get(f"/admin/audit?action=content.load&{query}")
+        assert response.status_code == 200, query
+        assert ">late<" in response.get_data(as_text=True), query
+    response = client.get("/admin/audit.csv?until=9999-12-31")
+    assert response.status_code == 200 and "late" in response.get_data(as_text=True)

@@ -211,3 +211,26 @@ def test_preview_says_when_nothing_would_change(client, runner, tmp_path, login_
     changed = {"11-14/same.md": lesson_text("same", title="Same, retitled")}
     page = _upload(client, library_zip(tmp_path, changed, name="lib3")).get_data(as_text=True)
     assert "importing it would change nothing" not in page
+
+
+def test_hostile_yaml_in_an_archive_is_refused_with_file_and_line(
+    app, client, runner, tmp_path, login_as
+):
+    """An alias bomb (a few hundred bytes, 10^7 values), a 3,000-deep list, a 5,000-digit number."""
+    _load(runner, tmp_path, {"11-14/keep.md": lesson_text("keep")})
+    login_as("admin")
+    bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+        f"{name}: &{name} [{', '.join([f'*{prev}'] * 10)}]\n"
+        for prev, name in zip("abcdef", "bcdefg", strict=True)
+    )
+    hostile = {
+        "bomb": bomb,
+        "deep": "deep: " + "[" * 3000 + "]" * 3000 + "\n",
+        "huge": "number: " + "9" * 5000 + "\n",
+    }
+    for name, front_matter in hostile.items():
+        text = lesson_text(name).replace("---\n", "---\n" + front_matter, 1)
+        data = library_zip(
+            tmp_path, {"11-14/keep.md": lesson_text("keep"), "11-14/x.md": text}, name
+        )
+        _refused(app, client, data, "11-14/x.md:2: [(front matter)] YAML: ")

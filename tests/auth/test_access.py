@@ -1,20 +1,19 @@
 """Walk the URL map: every route states who may use it, and the rule holds."""
 
+import re
+
 import pytest
+from werkzeug.routing.converters import NumberConverter
 
 from tests.conftest import login
 from toolkit.auth.access import PUBLIC, SIGNED_IN
-
-SAMPLE_VALUES = {"integer": "1", "unicode": "x", "path": "x"}
 
 
 def _url(rule) -> str:
     url = rule.rule
     for argument in rule.arguments:
-        converter = rule._converters[argument].__class__.__name__.lower().replace("converter", "")
-        url = url.replace(f"<{argument}>", SAMPLE_VALUES.get(converter, "x"))
-        for prefix in ("int:", "string:", "path:", "any:"):
-            url = url.replace(f"<{prefix}{argument}>", SAMPLE_VALUES.get(converter, "x"))
+        numeric = isinstance(rule._converters[argument], NumberConverter)
+        url = re.sub(rf"<(?:[\w()=, ]+:)?{argument}>", "1" if numeric else "x", url)
     return url
 
 

@@ -336,3 +336,38 @@ def test_saving_a_draft_typed_on_an_older_version_goes_through_the_conflict_page
     assert restored["version"] == "1" and restored["title"] == "Draft on version 1"
     response = client.post(f"/lessons/{slug}/edit", data={**restored, "action": "save"})
     assert response.status_code == 409
+
+
+def test_actions_and_numbers_that_do_not_parse_are_refused_not_a_crash(
+    app, client, login_as, library
+):
+    login_as("teacher")
+    slug = adapt(client)
+    fields = editor_fields(client, slug)
+    for action in (
+        "up:x",
+        "remove:",
+        "down:1.5",
+        "up:²",
+        "up:-1",
+        "down:99999999999999999999",
+        "save:1",
+        "jump:1",
+        "add:",
+    ):
+        response = client.post(f"/lessons/{slug}/edit", data={**fields, "action": action})
+        assert response.status_code == 400, action
+    for version in ("99999999999999999999", "x", "0", "9" * 5000):
+        for route in ("edit", "autosave"):
+            response = client.post(f"/lessons/{slug}/{route}", data={**fields, "version": version})
+            assert response.status_code == 400, (route, version)
+    assert current(app, slug)[0] == 1
+    # Field names and the drag-and-drop order with digits int() cannot read are left out.
+    odd = {**fields, "item-²": "1", "body-²": "x", "order": "1,²,0", "action": "reorder"}
+    response = client.post(f"/lessons/{slug}/edit", data=odd)
+    assert response.status_code == 302 and "draft=restore" in response.headers["Location"]
+    response = client.post(f"/lessons/{slug}/edit", data={**odd, "action": "save", "version": "1"})
+    assert response.status_code == 302
+    response = client.post(f"/lessons/{slug}/edit", data={**odd, "action": "save", "version": "1"})
+    assert response.status_code == 409  # the conflict page lists the typed blocks
+    assert "Think of the adults" in response.get_data(as_text=True)

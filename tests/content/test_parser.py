@@ -130,3 +130,43 @@ def test_the_shipped_library_reads_clean():
     library = read_library(ROOT / "lessons")
     assert len(library.helplines) >= 30
     assert {lesson.band for lesson in library.lessons.values()} == {"4-7", "7-11", "11-14", "14-18"}
+
+
+ALIAS_BOMB = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 10)}]\n"
+    for prev, name in zip("abcdef", "bcdefg", strict=True)
+)
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "line", "message"),
+    [
+        (ALIAS_BOMB, 2, "anchors and aliases"),
+        ("deep: " + "[" * 3000 + "]" * 3000 + "\n", 2, "nested more than"),
+        ("number: " + "9" * 5000 + "\n", 2, "a number of more than"),
+        ("title: x\nwhen: 2020-13-45\n", 3, "month must be in 1..12"),
+        ("\n".join(f"key{i}: [1, 2]" for i in range(5000)) + "\n", 2, "values in one file"),
+    ],
+    ids=["alias-bomb", "deep-list", "huge-integer", "impossible-date", "too-many-values"],
+)
+def test_yaml_beyond_what_a_lesson_needs_is_refused_at_its_line(
+    tmp_path, front_matter, line, message
+):
+    """Aliases, deep nesting, huge numbers and sheer size never reach Python's int() or stack."""
+    text = lesson_text("hostile-11-14").replace("---\n", "---\n" + front_matter, 1)
+    root = make_library(tmp_path, {"11-14/hostile-11-14.md": text})
+    (problem,) = _problems(root)
+    assert (problem.path, problem.field) == ("11-14/hostile-11-14.md", "(front matter)")
+    assert problem.line >= line and message in problem.message
+    assert str(problem).startswith(f"11-14/hostile-11-14.md:{problem.line}:")
+
+
+def test_reference_yaml_with_an_alias_is_refused(tmp_path):
+    root = make_library(tmp_path, {"11-14/good-11-14.md": lesson_text("good-11-14")})
+    helplines = root / "helplines" / "gb.yaml"
+    helplines.write_text("x: &x 1\ny: *x\n" + helplines.read_text())
+    problems = _problems(root)
+    assert any(
+        p.path == "helplines/gb.yaml" and p.line == 1 and "anchors and aliases" in p.message
+        for p in problems
+    )

@@ -36,6 +36,7 @@ from toolkit.auth.access import admin_only
 from toolkit.auth.models import ROLES
 from toolkit.auth.services import AccountError
 from toolkit.extensions import db
+from toolkit.inputs import whole_number
 from toolkit.timeutil import utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -189,10 +190,7 @@ def _audit_filter() -> AuditFilter:
 @admin_only
 def audit():
     filters = _audit_filter()
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
+    page = whole_number(request.args.get("page", "1"), 1) or 1
     return render_template(
         "admin/audit.html",
         filters=filters,

@@ -114,9 +114,8 @@ def _select(filters: AuditFilter):
     if filters.since:
         query = query.where(AuditEvent.at >= datetime.combine(filters.since, time.min))
     if filters.until:
-        query = query.where(
-            AuditEvent.at < datetime.combine(filters.until + timedelta(1), time.min)
-        )
+        # Through the end of that day (no day after 9999-12-31 to count up to).
+        query = query.where(AuditEvent.at <= datetime.combine(filters.until, time.max))
     return query
 
 

@@ -179,10 +179,11 @@ def conflict_page(lesson: Lesson, base: int, form) -> ConflictPage:
     author = db.session.get(User, current.created_by_id) if current.created_by_id else None
     labels = {"title": "Lesson title", "summary": "Summary", "objectives": "Objectives"}
     fields = [(labels[k], k, form.get(k, "")) for k in labels if form.get(k)]
-    bodies = [k for k in form if k.startswith("body-") and k[5:].isdigit()]
-    for key in sorted(bodies, key=lambda k: int(k[5:])):
-        n = key[5:]
-        title = form.get(f"title-{n}") or f"Block {int(n) + 1}"
+    bodies = sorted(
+        (n, key) for key in form if (n := services.field_number(key, "body-")) is not None
+    )
+    for n, key in bodies:
+        title = form.get(f"title-{n}") or f"Block {n + 1}"
         fields.append((title, key, form.get(key, "")))
     before = version_lines(base_version) if base_version else []
     return ConflictPage(

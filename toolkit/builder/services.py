@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from toolkit.audit.services import record
 from toolkit.auth.models import User
+from toolkit.builder.actions import MAX_POSITION
 from toolkit.builder.diffing import side_by_side, version_lines
 from toolkit.builder.models import LessonDraft
 from toolkit.builder.state import (
@@ -27,6 +28,7 @@ from toolkit.content.documents import LessonDoc, LessonItemDoc
 from toolkit.content.models import AgeBand, Block, BlockVersion, Lesson, LessonVersion
 from toolkit.content.slugs import slugify
 from toolkit.extensions import db
+from toolkit.inputs import whole_number
 from toolkit.timeutil import utcnow
 
 VISIBILITIES = {"private": "Only me", "school": "Everyone at my school (read and copy)"}
@@ -220,13 +222,10 @@ def apply_text_edits(state: LessonState, fields, strict: bool = True) -> None:
     ][:8]
     posted = []
     for key in fields:
-        if key.startswith("item-") and key[5:].isdigit():
-            n = key[5:]
-            try:
-                block_version_id = int(fields[key])
-            except ValueError:
-                continue
-            posted.append((int(n), block_version_id))
+        n = field_number(key, "item-")
+        block_version_id = whole_number(fields[key], 1)
+        if n is not None and block_version_id is not None:
+            posted.append((n, block_version_id))
     taken: set[int] = set()
     for n, block_version_id in sorted(posted):
         index = next(
@@ -245,6 +244,19 @@ def apply_text_edits(state: LessonState, fields, strict: bool = True) -> None:
         except BuilderError:
             if strict:
                 raise
+
+
+def field_number(key: str, prefix: str) -> int | None:
+    """N of a per-block field name such as `body-N`, or None for any other name."""
+    return (
+        whole_number(key.removeprefix(prefix), 0, MAX_POSITION) if key.startswith(prefix) else None
+    )
+
+
+def parse_order(text: str) -> list[int]:
+    """The positions in the drag-and-drop order field (`2,0,1`); anything else is left out."""
+    numbers = (whole_number(part, 0, MAX_POSITION) for part in text.split(","))
+    return [n for n in numbers if n is not None]
 
 
 def _apply_item(item: ItemState, fields, n: int) -> None:

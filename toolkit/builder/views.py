@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from toolkit.auth.access import signed_in
 from toolkit.builder import services
+from toolkit.builder.actions import EditorAction, Verb
 from toolkit.builder.diffing import side_by_side, version_lines
 from toolkit.builder.editor import conflict_page, editor_page
 from toolkit.builder.forms import NewLessonForm
@@ -26,6 +27,7 @@ from toolkit.content import repository
 from toolkit.content.access import editable_lesson_or_404, readable_lesson_or_404
 from toolkit.content.models import LessonVersion
 from toolkit.extensions import db
+from toolkit.inputs import whole_number
 
 bp = Blueprint("builder", __name__)
 
@@ -102,11 +104,8 @@ def edit(slug: str):
         return render_template(
             "builder/edit.html", page=editor_page(lesson, request.args, draft, restore)
         )
-    try:
-        base = int(request.form.get("version", ""))
-    except ValueError:
-        abort(400)
-    action = request.form.get("action", "save")
+    base = whole_number(request.form.get("version"), 1) or abort(400)
+    action = EditorAction.parse(request.form.get("action", "save")) or abort(400)
     try:
         version = save_with_action(lesson, base, action)
         services.drop_draft(lesson, current_user, request.form.get("tab", ""))
@@ -125,8 +124,7 @@ def edit(slug: str):
         flash(str(exc), "error")
         return redirect(url_for("builder.edit", slug=slug, draft="restore"))
     flash(f"Saved as version {version.number}.", "success")
-    verb, _, argument = action.partition(":")
-    anchor = f"#item-{argument}" if verb in ("up", "down") and argument.isdigit() else ""
+    anchor = f"#item-{action.position}" if action.verb in (Verb.UP, Verb.DOWN) else ""
     return redirect(url_for("builder.edit", slug=slug, **picker_args()) + anchor)
 
 
@@ -135,31 +133,27 @@ def picker_args() -> dict:
     return {k: v for k, v in request.args.items() if k in ("bq", "bkind", "btopic", "ball")}
 
 
-def save_with_action(lesson, base: int, action: str) -> LessonVersion:
+def save_with_action(lesson, base: int, action: EditorAction) -> LessonVersion:
     """Apply the typed edits and one action (move, remove, add, reorder) as one saved version."""
     if lesson.current_version.number != base:
         raise EditConflict(lesson, base)
     state = state_of(lesson.current_version)
     services.apply_text_edits(state, request.form)
-    verb, _, argument = action.partition(":")
     note = "saved"
-    if verb in ("up", "down"):
-        services.move(state, int(argument), -1 if verb == "up" else 1)
-        note = f"moved block {int(argument) + 1} {verb}"
-    elif verb == "remove":
-        services.remove(state, int(argument))
-        note = f"removed block {int(argument) + 1}"
-    elif verb == "add":
-        override = request.form.get(f"override-{argument}") == "yes"
-        reason = request.form.get(f"reason-{argument}", "") if override else ""
-        version = services.add_block(state, argument, reason)
+    if action.verb in (Verb.UP, Verb.DOWN):
+        services.move(state, action.position, -1 if action.verb is Verb.UP else 1)
+        note = f"moved block {action.position + 1} {action.verb}"
+    elif action.verb is Verb.REMOVE:
+        services.remove(state, action.position)
+        note = f"removed block {action.position + 1}"
+    elif action.verb is Verb.ADD:
+        override = request.form.get(f"override-{action.block}") == "yes"
+        reason = request.form.get(f"reason-{action.block}", "") if override else ""
+        version = services.add_block(state, action.block, reason)
         note = f"added “{version.title}”" + (f" (age override: {reason.strip()})" if reason else "")
-    elif verb == "reorder":
-        order = [int(x) for x in request.form.get("order", "").split(",") if x.strip().isdigit()]
-        services.reorder(state, order)
+    elif action.verb is Verb.REORDER:
+        services.reorder(state, services.parse_order(request.form.get("order", "")))
         note = "reordered blocks"
-    elif verb != "save":
-        raise BuilderError("Unknown action.")
     return write_version(lesson, state, current_user, note, base)
 
 
@@ -167,10 +161,7 @@ def save_with_action(lesson, base: int, action: str) -> LessonVersion:
 @signed_in
 def autosave(slug: str):
     lesson = own_lesson_or_404(slug)
-    try:
-        base = int(request.form.get("version", ""))
-    except ValueError:
-        abort(400)
+    base = whole_number(request.form.get("version"), 1) or abort(400)
     draft = services.save_draft(lesson, current_user, base, request.form)
     db.session.commit()
     return jsonify(saved_at=draft.saved_at.strftime("%H:%M:%S UTC"))
