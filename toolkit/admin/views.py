@@ -194,7 +194,7 @@ def audit():
         "admin/audit.html",
         filters=filters,
         result=find_events(filters, page),
-        actions=known_actions(),
+        actions=known_actions(current_user.organisation_id),
         retention_days=current_app.config["AUDIT_RETENTION_DAYS"],
     )
 
