@@ -167,3 +167,14 @@ def test_reloading_the_files_keeps_lessons_published_in_the_web_app(
     assert library_version(app) == (2, "Published through review.")
     result = runner.invoke(args=["content", "load", str(library), "--replace-web-changes"])
     assert library_version(app)[0] == 3 and library_version(app)[1] is None
+
+
+def test_an_editor_submitting_a_library_lesson_is_sent_to_a_page_that_exists(
+    client, login_as, library
+):
+    login_as("editor")
+    response = client.post("/review/submit/pressure-11-14", data={"note": ""})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200
+    assert "This lesson is in the library already" in page.get_data(as_text=True)

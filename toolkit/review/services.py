@@ -26,6 +26,11 @@ class ReviewError(ValueError):
 
 def submit(lesson: Lesson, user, note: str) -> Review:
     """Put the current version of a teacher's lesson in the library's review queue."""
+    if lesson.origin == "library":
+        raise ReviewError(
+            "This lesson is in the library already. To change it, adapt it, change your copy "
+            "and submit that for review."
+        )
     if lesson.origin != "own" or lesson.owner_id != user.id:
         raise ReviewError("Only the owner can submit a lesson for review.")
     if lesson.status == "in_review":

@@ -70,7 +70,14 @@ def submit(slug: str):
             "Submitted. An editor will review it for the library; you can keep using your copy.",
             "success",
         )
-    return redirect(url_for("builder.edit", slug=slug))
+    return redirect(lesson_home(lesson))
+
+
+def lesson_home(lesson) -> str:
+    """Where a lesson is worked on: the builder for one's own lesson, else the library page."""
+    if lesson.origin == "own":
+        return url_for("builder.edit", slug=lesson.slug)
+    return url_for("library.lesson", slug=lesson.slug)
 
 
 @bp.route("/library/<slug>/revert/<int:number>", methods=["POST"])
