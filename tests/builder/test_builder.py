@@ -397,3 +397,17 @@ def test_adapt_sent_again_opens_the_same_copy_and_a_new_click_makes_another(
         for _ in range(2)
     }
     assert len(copies) == 1 and len(_adaptations(app, teacher.id)) == 3
+
+
+def test_a_form_sent_again_after_its_copy_was_deleted_makes_a_new_one(
+    app, client, login_as, library
+):
+    teacher = login_as("teacher")
+    key = _creation_key(client)
+    first = client.post("/lessons/pressure-11-14/adapt", data={"creation_key": key})
+    slug = first.headers["Location"].split("/lessons/")[1].split("/")[0]
+    assert client.post(f"/lessons/{slug}/delete").status_code == 302
+    again = client.post("/lessons/pressure-11-14/adapt", data={"creation_key": key})
+    assert again.headers["Location"] != first.headers["Location"]
+    assert client.get(again.headers["Location"]).status_code == 200
+    assert len(_adaptations(app, teacher.id)) == 2

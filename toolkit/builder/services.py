@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
@@ -32,8 +33,6 @@ from toolkit.timeutil import utcnow
 
 VISIBILITIES = {"private": "Only me", "school": "Everyone at my school (read and copy)"}
 MAX_TEXT = 20_000
-
-
 CREATION_KEY = re.compile(r"[0-9a-f]{32}")
 
 
@@ -42,7 +41,7 @@ def new_creation_key() -> str:
     return secrets.token_hex(16)
 
 
-def creation_key(value: str | None) -> str | None:
+def parse_creation_key(value: str | None) -> str | None:
     """The form's creation key if it is one (a form without one still works, just not once)."""
     return value if value and CREATION_KEY.fullmatch(value) else None
 
@@ -56,17 +55,18 @@ def made_by_form(user, key: str | None) -> Lesson | None:
     ).first()
 
 
-def _once(user, key: str | None, make) -> Lesson:
+def _once(user, key: str | None, make: Callable[[str | None], Lesson]) -> Lesson:
     """Make a lesson for a form unless that form (a double click, a retry) made one already.
 
-    The check finds a lesson made earlier; the unique (owner, key) constraint catches the same
-    form sent twice at once, and the request that lost the race opens the winner's lesson.
+    The check finds a lesson made earlier; the unique (owner, key) index catches the same form
+    sent twice at once, and the request that lost the race opens the winner's lesson.
     """
     earlier = made_by_form(user, key)
     if earlier is not None:
-        return earlier
+        # Deleted since: the form makes a new lesson, as a form without a key would.
+        return make(None) if earlier.retired else earlier
     try:
-        return make()
+        return make(key)
     except IntegrityError:
         db.session.rollback()
         earlier = made_by_form(user, key)
@@ -103,7 +103,7 @@ def adapt(library_lesson: Lesson, user, key: str | None = None) -> Lesson:
     The same form sent twice (key) makes one copy: the second request gets the first's copy.
     """
 
-    def make() -> Lesson:
+    def make(key: str | None) -> Lesson:
         source = library_lesson.current_version
         lesson = _new_own_lesson(user, library_lesson.slug, adapted_from=source, key=key)
         write_version(
@@ -126,7 +126,7 @@ def adapt(library_lesson: Lesson, user, key: str | None = None) -> Lesson:
 def duplicate(original: Lesson, user, key: str | None = None) -> Lesson:
     """Copy a lesson the user can read into a new private lesson of theirs (once per form)."""
 
-    def make() -> Lesson:
+    def make(key: str | None) -> Lesson:
         adapted_from = original.current_version if original.origin == "library" else None
         if original.origin == "own" and original.adapted_from_version_id:
             source = db.session.get(LessonVersion, original.adapted_from_version_id)

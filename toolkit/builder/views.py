@@ -75,7 +75,7 @@ def new_creation_key() -> str:
 
 
 def _creation_key() -> str | None:
-    return services.creation_key(request.form.get("creation_key"))
+    return services.parse_creation_key(request.form.get("creation_key"))
 
 
 @bp.route("/lessons/<slug>/adapt", methods=["POST"])
