@@ -62,3 +62,31 @@ def test_migrations_downgrade_and_upgrade_again(fresh_app):
         upgrade()
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM lesson")).scalar() == 0
+
+
+def test_duplicate_open_reviews_are_merged_before_the_lesson_waits_once(fresh_app):
+    rows = [
+        "INSERT INTO age_band (slug, name, min_age, max_age, period_minutes, position) "
+        "VALUES ('11-14', 'Ages 11-14', 11, 14, 50, 1)",
+        "INSERT INTO lesson (id, slug, origin, status, visibility, retired, created_at, "
+        "updated_at) VALUES (1, 'mine', 'own', 'in_review', 'private', false, :now, :now)",
+        "INSERT INTO lesson_version (id, lesson_id, number, title, band, minutes, summary, "
+        "objectives, vocabulary, content_hash, note, created_at) VALUES "
+        "(1, 1, 1, 'Mine', '11-14', 45, '', '[]', '[]', 'x', '', :now)",
+    ]
+    review = (
+        "INSERT INTO review (id, lesson_id, version_id, submitted_at, submission_note, state, "
+        "decision_note) VALUES (:id, 1, 1, :now, '', :state, '')"
+    )
+    reviews = [{"id": 1, "state": "returned"}] + [{"id": n, "state": "open"} for n in (2, 3, 4)]
+    with fresh_app.app_context():
+        upgrade(revision="a0a1c2d3e4f5")
+        with db.engine.begin() as conn:
+            for row in rows:
+                conn.execute(text(row), {"now": "2026-01-01 00:00:00"})
+            for values in reviews:
+                conn.execute(text(review), {"now": "2026-01-01 00:00:00", **values})
+        upgrade()
+        with db.engine.connect() as conn:
+            kept = conn.execute(text("SELECT id, state FROM review ORDER BY id")).all()
+    assert [tuple(row) for row in kept] == [(1, "returned"), (2, "open")]

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -15,26 +16,26 @@ from toolkit.timeutil import utcnow
 EVIL = '=HYPERLINK("http://evil.example","click")\r\n2026-01-01 00:00:00,admin@x,login.success'
 
 
-def _add(app, action, target="", at=None, detail=None):
+def _add(app, action, target="", at=None, detail=None, organisation_id=None):
     with app.app_context():
-        event = record(action, target=target, detail=detail)
+        event = record(action, target=target, detail=detail, organisation_id=organisation_id)
         if at is not None:
             event.at = at
         db.session.commit()
 
 
-def test_failed_sign_in_never_stores_what_was_typed_for_an_unknown_account(app, client, login_as):
+def test_failed_sign_in_never_stores_what_was_typed_for_an_unknown_account(app, client, runner):
     login(client, "my secret password 123", "wrong password")
-    login_as("admin")
-    rows = list(csv.reader(io.StringIO(client.get("/admin/audit.csv").get_data(as_text=True))))
-    failures = [r for r in rows if r[2] == "login.failure"]
-    assert [r[3] for r in failures] == ["(unknown account)"]
-    assert "my secret password" not in client.get("/admin/audit").get_data(as_text=True)
+    result = runner.invoke(args=["audit", "list", "--action", "login.failure", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert [row["target"] for row in json.loads(result.output)] == ["(unknown account)"]
+    assert "my secret password" not in result.output
 
 
 def test_a_forged_line_in_a_user_supplied_value_stays_one_row(app, client, login_as):
-    _add(app, "login.failure", target=EVIL)  # any user-supplied value, e.g. a lesson title
-    login_as("admin")
+    admin = login_as("admin")
+    # Any user-supplied value, e.g. a lesson title.
+    _add(app, "login.failure", target=EVIL, organisation_id=admin.organisation_id)
     response = client.get("/admin/audit.csv")
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
@@ -59,8 +60,9 @@ def test_csv_cell_neutralises_every_formula_prefix():
 def test_filters_by_user_action_and_date(app, client, login_as):
     admin = login_as("admin")
     now = utcnow()
-    _add(app, "content.load", target="old", at=now - timedelta(days=10))
-    _add(app, "content.load", target="recent", at=now - timedelta(days=1))
+    school = admin.organisation_id
+    _add(app, "content.load", target="old", at=now - timedelta(days=10), organisation_id=school)
+    _add(app, "content.load", target="recent", at=now - timedelta(days=1), organisation_id=school)
     page = client.get("/admin/audit?action=content.load").get_data(as_text=True)
     assert "old" in page and "recent" in page
     since = (now - timedelta(days=3)).date().isoformat()
@@ -83,10 +85,12 @@ def test_filters_by_user_action_and_date(app, client, login_as):
         )
 
 
-def test_admins_see_their_own_school_and_unattributed_events(app, client, login_as, make_user):
+def test_admins_see_their_own_school_only_not_the_installation(
+    app, client, runner, login_as, make_user
+):
     from toolkit.auth.models import Organisation
 
-    login_as("admin")  # the first school
+    admin = login_as("admin")  # the first school
     with app.app_context():
         other = Organisation(name="Other", country="GB", paper_size="a4")
         db.session.add(other)
@@ -94,8 +98,50 @@ def test_admins_see_their_own_school_and_unattributed_events(app, client, login_
         other_id = other.id
     outsider = make_user("teacher", email="outsider@other.example", organisation_id=other_id)
     login(app.test_client(), outsider.email)
+    # Events of no school: a school created on the command line, and a failed sign-in of an
+    # unknown email, with the address it came from.
+    assert (
+        runner.invoke(args=["schools", "create", "Secret Academy", "--country", "GB"]).exit_code
+        == 0
+    )
+    login(app.test_client(), "nobody@unknown.example", "wrong password")
+    login(app.test_client(), admin.email, "wrong password")  # this school admin's failure
+
     page = client.get("/admin/audit").get_data(as_text=True)
-    assert "outsider@other.example" not in page
+    csv_text = client.get("/admin/audit.csv").get_data(as_text=True)
+    for shown in (page, csv_text):
+        assert "outsider@other.example" not in shown
+        assert "Secret Academy" not in shown and "school.create" not in shown
+        assert "(unknown account)" not in shown
+        assert admin.email in shown  # the school's own events, its failed sign-in among them
+    assert "login.failure" in csv_text
+    filtered = client.get("/admin/audit?action=school.create").get_data(as_text=True)
+    assert "0 events." in filtered
+
+    # Whoever runs the installation reads them on the command line.
+    result = runner.invoke(args=["audit", "list", "--installation"])
+    assert result.exit_code == 0, result.output
+    assert "(installation)  (nobody signed in)  school.create  Secret Academy" in result.output
+    assert "login.failure  (unknown account)  from 127.0.0.1" in result.output
+    assert admin.email not in result.output
+    school = runner.invoke(args=["audit", "list", "--school", str(other_id), "--format", "json"])
+    rows = json.loads(school.output)
+    assert {row["school"] for row in rows} == {"Other"} and rows[0]["who"] == outsider.email
+    everything = runner.invoke(args=["audit", "list", "--limit", "100"]).output
+    assert "Secret Academy" in everything and outsider.email in everything
+    assert admin.email in everything
+
+
+def test_cli_list_refuses_bad_filters_and_escapes_control_characters(app, runner):
+    _add(app, "login.failure", target="forged\n2026-01-01 00:00:00  admin@x\x1b[31m")
+    result = runner.invoke(args=["audit", "list", "--installation"])
+    assert result.exit_code == 0
+    assert "forged\\n2026-01-01 00:00:00  admin@x\\x1b[31m" in result.output
+    assert "\x1b" not in result.output
+    both = runner.invoke(args=["audit", "list", "--installation", "--school", "1"])
+    assert both.exit_code != 0 and "not both" in both.output
+    assert runner.invoke(args=["audit", "list", "--school", "999"]).exit_code != 0
+    assert runner.invoke(args=["audit", "list", "--since", "soon"]).exit_code != 0
 
 
 def test_prune_removes_only_old_events_and_records_itself(app, runner):

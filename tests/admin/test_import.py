@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from tests.conftest import login
 from tests.library_files import lesson_text, make_library
 from toolkit.audit.models import AuditEvent
 from toolkit.content.models import Lesson
@@ -234,3 +235,57 @@ def test_hostile_yaml_in_an_archive_is_refused_with_file_and_line(
             tmp_path, {"11-14/keep.md": lesson_text("keep"), "11-14/x.md": text}, name
         )
         _refused(app, client, data, "11-14/x.md:2: [(front matter)] YAML: ")
+
+
+def _kept(app) -> list[Path]:
+    return sorted((Path(app.config["UPLOAD_DIR"]) / "imports").glob("*.zip"))
+
+
+def test_previewed_archives_are_capped_per_user_newest_kept(
+    app, client, tmp_path, login_as, make_user
+):
+    other, other_client = make_user("admin"), app.test_client()
+    login(other_client, other.email)
+    _upload(other_client, library_zip(tmp_path, {"11-14/theirs.md": lesson_text("theirs")}, "o"))
+    admin = login_as("admin")
+    pages = []
+    for n in range(6):
+        lessons = {"11-14/mine.md": lesson_text("mine", title=f"Mine, take {n}")}
+        pages.append(
+            _upload(client, library_zip(tmp_path, lessons, f"l{n}")).get_data(as_text=True)
+        )
+    kept = [path.name for path in _kept(app)]
+    assert len(kept) == 3 + 1  # PREVIEWS_PER_USER of this admin's, and the other admin's one
+    assert sum(name.startswith(f"{admin.id}-") for name in kept) == 3  # PREVIEWS_PER_USER
+    assert sum(name.startswith(f"{other.id}-") for name in kept) == 1  # another's is left alone
+    # The newest preview is the one that can still be confirmed.
+    token = pages[-1].split('name="token" value="', 1)[1].split('"', 1)[0]
+    assert f"{admin.id}-{token}.zip" in kept
+    done = client.post("/admin/import/confirm", data={"token": token})
+    assert "Imported lessons.zip" in done.get_data(as_text=True)
+    assert _slugs(app) == {"mine": False}
+
+
+def test_previewed_archives_are_capped_by_size_and_expire(tmp_path, monkeypatch):
+    import os
+    import time
+
+    from toolkit.admin import importer
+
+    monkeypatch.setattr(importer, "PREVIEW_BYTES_PER_USER", 2500)
+    folder = tmp_path / "imports"
+    first, first_path = importer.keep_for_preview(folder, 7, b"x" * 1000)
+    second, _ = importer.keep_for_preview(folder, 7, b"x" * 1000)
+    assert importer.preview_archive(folder, 7, first) == first_path
+    third, _ = importer.keep_for_preview(folder, 7, b"x" * 1000)  # 3000 bytes: the first goes
+    assert importer.preview_archive(folder, 7, first) is None
+    assert importer.preview_archive(folder, 7, second) and importer.preview_archive(
+        folder, 7, third
+    )
+    assert importer.preview_archive(folder, 8, third) is None  # tokens are the user's own
+    assert importer.preview_archive(folder, 7, "../7-" + third) is None
+    an_hour_ago = time.time() - importer.PREVIEW_MAX_AGE_SECONDS - 1
+    for path in folder.glob("*.zip"):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    assert importer.preview_archive(folder, 7, third) is None
+    assert not list(folder.glob("*.zip"))

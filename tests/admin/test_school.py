@@ -1,6 +1,7 @@
 """School settings and the logo upload, checked by content with real malicious files."""
 
 import io
+import random
 import struct
 import zlib
 from pathlib import Path
@@ -162,6 +163,55 @@ def test_truncated_image_is_refused(app, client, runner, tmp_path, login_as):
     _load_gb(runner, tmp_path)
     login_as("admin")
     _refused(app, client, png_bytes()[:60], "cut.png", "not a PNG")
+
+
+def noise(size=(200, 100)) -> Image.Image:
+    rng = random.Random(7)
+    return Image.frombytes(
+        "RGB", size, bytes(rng.getrandbits(8) for _ in range(size[0] * size[1] * 3))
+    )
+
+
+def png_missing_its_data() -> bytes:
+    """A well-formed PNG (every chunk and checksum right) whose image data stops half way."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    rows = noise().tobytes()
+    raw = b"".join(b"\x00" + rows[y * 600 : (y + 1) * 600] for y in range(100))
+    idat = zlib.compress(raw)[:2000]
+    ihdr = struct.pack(">IIBBBBB", 200, 100, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def test_truncated_images_are_refused_after_weasyprint_is_imported(
+    app, client, runner, tmp_path, login_as
+):
+    import weasyprint  # noqa: F401 (importing it lets Pillow load truncated images)
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    jpeg = io.BytesIO()
+    noise().save(jpeg, format="JPEG")
+    _load_gb(runner, tmp_path)
+    login_as("admin")
+    for data, name in ((jpeg.getvalue()[:-600], "cut.jpg"), (png_missing_its_data(), "cut.png")):
+        _refused(app, client, data, name, "That image is damaged or incomplete")
+    # The process keeps WeasyPrint's setting (its own images are still loaded as before).
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    assert _post(client, jpeg.getvalue()).status_code == 302
+
+
+def test_a_png_without_image_data_is_refused_not_an_error(ctx):
+    ihdr = png_header_only(10, 10).split(b"IDAT")[0][:-4]
+    with pytest.raises(SettingsError, match="damaged or incomplete"):
+        clean_logo(ihdr + struct.pack(">I", 0) + b"IEND" + struct.pack(">I", zlib.crc32(b"IEND")))
 
 
 def test_a_photo_like_logo_is_shrunk_to_fit_the_print_limit(ctx):

@@ -1,5 +1,7 @@
 """The builder through the web: adapt, assemble, rewrite, save, conflicts, history, ownership."""
 
+import re
+
 from sqlalchemy import select
 
 from tests.builder.conftest import adapt, editor_fields
@@ -371,3 +373,76 @@ def test_actions_and_numbers_that_do_not_parse_are_refused_not_a_crash(
     response = client.post(f"/lessons/{slug}/edit", data={**odd, "action": "save", "version": "1"})
     assert response.status_code == 409  # the conflict page lists the typed blocks
     assert "Think of the adults" in response.get_data(as_text=True)
+
+
+def _creation_key(client, slug: str = "pressure-11-14") -> str:
+    """The key the lesson page's Adapt form carries (what the browser sends back)."""
+    page = client.get(f"/library/{slug}").get_data(as_text=True)
+    found = re.search(r'name="creation_key" value="([^"]*)"', page)
+    return found[1] if found else ""
+
+
+def _adaptations(app, user_id: int) -> list[str]:
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                select(Lesson.slug).where(Lesson.owner_id == user_id, Lesson.origin == "own")
+            )
+        )
+
+
+def test_adapt_sent_twice_at_once_makes_one_copy(app, client, login_as, library):
+    from tests.concurrency import at_once, meet_before_inserting
+    from tests.conftest import login
+
+    teacher = login_as("teacher")
+    second = app.test_client()
+    login(second, teacher.email)
+    key = _creation_key(client)
+
+    def post(c):
+        return lambda: c.post("/lessons/pressure-11-14/adapt", data={"creation_key": key})
+
+    with meet_before_inserting(Lesson):
+        first, other = at_once(post(client), post(second))
+    assert first.status_code == other.status_code == 302
+    assert first.headers["Location"] == other.headers["Location"]  # both open the one copy
+    assert len(_adaptations(app, teacher.id)) == 1
+
+
+def test_adapt_sent_again_opens_the_same_copy_and_a_new_click_makes_another(
+    app, client, login_as, library
+):
+    teacher = login_as("teacher")
+    key = _creation_key(client)
+    first = client.post("/lessons/pressure-11-14/adapt", data={"creation_key": key})
+    again = client.post("/lessons/pressure-11-14/adapt", data={"creation_key": key})
+    assert first.headers["Location"] == again.headers["Location"]
+    assert len(_adaptations(app, teacher.id)) == 1
+    # The page loaded again (a new key): a deliberate second copy, e.g. for another class.
+    client.post("/lessons/pressure-11-14/adapt", data={"creation_key": _creation_key(client)})
+    assert len(_adaptations(app, teacher.id)) == 2
+    # Duplicate from My lessons is made once per form in the same way.
+    page = client.get("/my/lessons").get_data(as_text=True)
+    slug = first.headers["Location"].split("/lessons/")[1].split("/")[0]
+    form = page.split(f'action="/lessons/{slug}/duplicate"', 1)[1].split("</form>", 1)[0]
+    key = form.split('name="creation_key" value="', 1)[1].split('"', 1)[0]
+    copies = {
+        client.post(f"/lessons/{slug}/duplicate", data={"creation_key": key}).headers["Location"]
+        for _ in range(2)
+    }
+    assert len(copies) == 1 and len(_adaptations(app, teacher.id)) == 3
+
+
+def test_a_form_sent_again_after_its_copy_was_deleted_makes_a_new_one(
+    app, client, login_as, library
+):
+    teacher = login_as("teacher")
+    key = _creation_key(client)
+    first = client.post("/lessons/pressure-11-14/adapt", data={"creation_key": key})
+    slug = first.headers["Location"].split("/lessons/")[1].split("/")[0]
+    assert client.post(f"/lessons/{slug}/delete").status_code == 302
+    again = client.post("/lessons/pressure-11-14/adapt", data={"creation_key": key})
+    assert again.headers["Location"] != first.headers["Location"]
+    assert client.get(again.headers["Location"]).status_code == 200
+    assert len(_adaptations(app, teacher.id)) == 2

@@ -86,3 +86,31 @@ def test_writing_space_and_drawing_box():
 def test_waiver_comments_are_not_shown():
     html = str(render_markdown("Text.\n<!-- lint-allow TERMS: explains an outdated term -->"))
     assert "lint-allow" not in html and "outdated" not in html
+
+
+LINKS = {
+    "//host/x": None,
+    "java%09script:alert(1)": None,
+    "javascript:alert(1)": None,
+    "foo/bar": None,
+    "/library/x": None,
+    "#top": None,
+    "data:text/html,x": None,
+    "https:/no-host": None,
+    "http://": None,
+    "mailto:": None,
+    "HTTPS://ok.example": "HTTPS://ok.example",
+    "http://ok.example/a?b=1": "http://ok.example/a?b=1",
+    "mailto:help@ok.example": "mailto:help@ok.example",
+}
+
+
+def test_only_absolute_web_and_mail_links_stay_links_the_rest_is_plain_text():
+    for href, kept in LINKS.items():
+        html = str(render_markdown(f"Ask [the helpline]({href}) today."))
+        if kept is None:
+            assert "<a" not in html and "href" not in html, href
+            assert "Ask the helpline today." in html, href
+        else:
+            assert f'<a href="{kept}"' in html and ">the helpline</a>" in html, href
+    assert "<a" not in str(render_inline("[t](//host/x) and <//host/x>"))

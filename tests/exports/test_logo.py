@@ -1,6 +1,8 @@
 """A logo stored by the school settings reaches the printer; nothing else under uploads does."""
 
 import io
+import random
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -49,3 +51,20 @@ def test_preview_shows_the_logo_to_signed_in_users_only(app, client, teacher):
 
     client.post("/logout", data={})  # CSRF is off in tests
     assert client.get("/print/logo").status_code in (302, 401)
+
+
+def test_a_stored_logo_cut_short_is_not_printed(ctx):
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # the fetcher imports WeasyPrint, which sets it
+    rng = random.Random(3)
+    noise = Image.frombytes("RGB", (300, 200), bytes(rng.getrandbits(8) for _ in range(180_000)))
+    upload = io.BytesIO()
+    noise.save(upload, format="PNG")
+    name = store_logo(clean_logo(upload.getvalue()))
+    stored = Path(ctx.config["UPLOAD_DIR"]) / "logos" / name
+    fetcher = SafeFetcher(upload_dir=ctx.config["UPLOAD_DIR"])
+    assert fetcher.fetch(f"toolkit-upload:/logos/{name}") is not None
+    stored.write_bytes(stored.read_bytes()[: stored.stat().st_size // 2])  # e.g. a full disk
+    with pytest.raises(RefusedURL):
+        fetcher.fetch(f"toolkit-upload:/logos/{name}")

@@ -167,3 +167,61 @@ def test_reloading_the_files_keeps_lessons_published_in_the_web_app(
     assert library_version(app) == (2, "Published through review.")
     result = runner.invoke(args=["content", "load", str(library), "--replace-web-changes"])
     assert library_version(app)[0] == 3 and library_version(app)[1] is None
+
+
+def test_an_editor_submitting_a_library_lesson_is_sent_to_a_page_that_exists(
+    client, login_as, library
+):
+    login_as("editor")
+    response = client.post("/review/submit/pressure-11-14", data={"note": ""})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200
+    assert "This lesson is in the library already" in page.get_data(as_text=True)
+
+
+def _open_reviews(app, slug: str) -> int:
+    with app.app_context():
+        lesson = db.session.scalars(select(Lesson).where(Lesson.slug == slug)).one()
+        return len(
+            db.session.scalars(
+                select(Review).where(Review.lesson_id == lesson.id, Review.state == "open")
+            ).all()
+        )
+
+
+def test_submit_sent_twice_at_once_queues_the_lesson_once(app, client, login_as, library):
+    from tests.concurrency import at_once, meet_before_inserting
+
+    teacher = login_as("teacher")
+    slug = adapt(client)
+    second = app.test_client()
+    login(second, teacher.email)
+
+    def post(c):
+        return lambda: c.post(f"/review/submit/{slug}", data={"note": "Year 8"})
+
+    with meet_before_inserting(Review):
+        responses = at_once(post(client), post(second))
+    assert [r.status_code for r in responses] == [302, 302]
+    assert _open_reviews(app, slug) == 1
+    page = client.get(f"/lessons/{slug}/edit").get_data(as_text=True)
+    page += second.get(f"/lessons/{slug}/edit").get_data(as_text=True)
+    assert "Submitted. An editor will review it" in page
+    assert "already waiting for review" in page
+    with app.app_context():
+        submits = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "review.submit")
+        ).all()
+        assert len(submits) == 1
+
+
+def test_submit_sent_again_keeps_one_queue_entry(app, client, login_as, library):
+    login_as("teacher")
+    slug = adapt(client)
+    for _ in range(2):
+        assert client.post(f"/review/submit/{slug}", data={"note": ""}).status_code == 302
+    assert _open_reviews(app, slug) == 1
+    assert "already waiting for review" in client.get(f"/lessons/{slug}/edit").get_data(
+        as_text=True
+    )

@@ -7,8 +7,11 @@ library is read and loaded with the content pipeline; a preview loads and rolls 
 
 from __future__ import annotations
 
+import re
+import secrets
 import stat
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -29,6 +32,12 @@ MAX_ENTRIES = MAX_FILES + 200
 MAX_RATIO = 100  # uncompressed / compressed: text compresses ~5:1, bombs by thousands
 MAX_DEPTH = 4
 CONTENT_SUFFIXES = (".md", ".yaml", ".yml")
+# Archives kept between the preview and its confirmation: an hour at most, and per user only a
+# few (a session can confirm only its newest preview), the oldest going first.
+PREVIEW_MAX_AGE_SECONDS = 3600
+PREVIEWS_PER_USER = 3
+PREVIEW_BYTES_PER_USER = 2 * MAX_ARCHIVE_BYTES
+PREVIEW_TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
 class ArchiveError(ValueError):
@@ -238,3 +247,43 @@ def import_archive(
             raise
     result.applied = True
     return result
+
+
+def keep_for_preview(folder: Path, user_id: int, data: bytes) -> tuple[str, Path]:
+    """Keep an uploaded archive until its import is confirmed; return its token and file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(16)
+    path = folder / f"{user_id}-{token}.zip"
+    path.write_bytes(data)
+    forget_previews(folder, user_id, keep=path)
+    return token, path
+
+
+def preview_archive(folder: Path, user_id: int, token: str) -> Path | None:
+    """The archive a user previewed under this token, if it is still kept."""
+    if not PREVIEW_TOKEN.fullmatch(token):
+        return None
+    forget_previews(folder)
+    path = folder / f"{user_id}-{token}.zip"
+    return path if path.is_file() else None
+
+
+def forget_previews(folder: Path, user_id: int | None = None, keep: Path | None = None) -> None:
+    """Delete expired archives, and a user's oldest beyond the count and size allowed per user."""
+    now = time.time()
+    mine = []
+    for path in folder.glob("*.zip"):
+        try:
+            info = path.stat()
+        except FileNotFoundError:  # confirmed or forgotten by another request meanwhile
+            continue
+        if now - info.st_mtime > PREVIEW_MAX_AGE_SECONDS:
+            path.unlink(missing_ok=True)
+        elif user_id is not None and path.name.startswith(f"{user_id}-") and path != keep:
+            mine.append((info.st_mtime_ns, info.st_size, path))
+    count, total = (1, keep.stat().st_size) if keep is not None else (0, 0)
+    for _, size, path in sorted(mine, reverse=True):  # newest first
+        if count < PREVIEWS_PER_USER and total + size <= PREVIEW_BYTES_PER_USER:
+            count, total = count + 1, total + size
+        else:
+            path.unlink(missing_ok=True)

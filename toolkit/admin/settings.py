@@ -17,13 +17,18 @@ from toolkit.audit.services import record
 from toolkit.auth.models import PAPER_SIZES, Organisation
 from toolkit.content import repository
 from toolkit.extensions import db
-from toolkit.uploads import LOGO_FOLDER, LOGO_NAME, MAX_LOGO_BYTES
+from toolkit.uploads import LOGO_FOLDER, LOGO_NAME, MAX_LOGO_BYTES, strict_decoding
 
 MAX_LOGO_SIDE = 4000
 MAX_LOGO_PIXELS = 12_000_000
 # A printed logo needs no more than this; larger ones are scaled down when stored.
 STORED_LOGO_BOX = (1200, 600)
 LOGO_FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
+NOT_AN_IMAGE = "That file is not a PNG, JPEG, GIF or WebP image (SVG is not accepted)."
+DAMAGED_IMAGE = (
+    "That image is damaged or incomplete (perhaps cut off while copying), or not a PNG, JPEG, "
+    "GIF or WebP image. Open it, save it again and upload that copy."
+)
 
 
 class SettingsError(ValueError):
@@ -75,7 +80,7 @@ def clean_logo(data: bytes) -> bytes:
     if len(data) > MAX_LOGO_BYTES:
         raise SettingsError(f"The logo is larger than {MAX_LOGO_BYTES // (1024 * 1024)} MB.")
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), strict_decoding():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=LOGO_FORMATS) as image:
                 width, height = image.size
@@ -84,26 +89,17 @@ def clean_logo(data: bytes) -> bytes:
                         f"The logo is {width} x {height} pixels; the limit is "
                         f"{MAX_LOGO_SIDE} pixels a side. Make it smaller and try again."
                     )
-                # WeasyPrint lets Pillow load truncated files; verify() still refuses them.
                 image.verify()
             with Image.open(io.BytesIO(data), formats=LOGO_FORMATS) as image:
                 image.seek(0)  # the first frame of an animation
-                image.load()
+                image.load()  # every byte of it: a truncated file raises here
                 rgba = image.convert("RGBA")
     except SettingsError:
         raise
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-        OSError,
-        SyntaxError,
-        ValueError,
-        EOFError,
-    ):
-        raise SettingsError(
-            "That file is not a PNG, JPEG, GIF or WebP image (SVG is not accepted)."
-        ) from None
+    except UnidentifiedImageError:
+        raise SettingsError(NOT_AN_IMAGE) from None
+    except Exception:  # noqa: BLE001 (Pillow raises many kinds on hostile files; all mean "no")
+        raise SettingsError(DAMAGED_IMAGE) from None
     rgba.thumbnail(STORED_LOGO_BOX)
     # Copy the pixels only: no metadata, chunks or trailing bytes of the upload survive. A
     # photo-like logo can grow as a PNG; shrink it until it fits the limit the printer accepts.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import time
 from pathlib import Path
 
 from flask import (
@@ -40,8 +39,6 @@ from toolkit.inputs import whole_number
 from toolkit.timeutil import utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-IMPORT_MAX_AGE_SECONDS = 3600
 
 
 @bp.route("/")
@@ -195,7 +192,7 @@ def audit():
         "admin/audit.html",
         filters=filters,
         result=find_events(filters, page),
-        actions=known_actions(),
+        actions=known_actions(current_user.organisation_id),
         retention_days=current_app.config["AUDIT_RETENTION_DAYS"],
     )
 
@@ -218,13 +215,7 @@ def audit_csv():
 
 
 def _import_dir() -> Path:
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    # Forget archives that were previewed but never confirmed.
-    for old in folder.glob("*.zip"):
-        if time.time() - old.stat().st_mtime > IMPORT_MAX_AGE_SECONDS:
-            old.unlink(missing_ok=True)
-    return folder
+    return Path(current_app.config["UPLOAD_DIR"]) / "imports"
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -233,13 +224,11 @@ def library_import():
     form = ImportForm()
     if form.validate_on_submit() and form.archive.data:
         upload = form.archive.data
-        token = secrets.token_hex(16)
-        path = _import_dir() / f"{token}.zip"
         data = upload.read(importer.MAX_ARCHIVE_BYTES + 1)
         if len(data) > importer.MAX_ARCHIVE_BYTES:
             form.archive.errors = ["The archive is larger than 10 MB."]
             return render_template("admin/import.html", form=form), 413
-        path.write_bytes(data)
+        token, path = importer.keep_for_preview(_import_dir(), current_user.id, data)
         result = importer.import_archive(path, apply=False, actor=current_user)
         if not result.ok:
             path.unlink(missing_ok=True)
@@ -261,8 +250,8 @@ def library_import_confirm():
     if not pending or not secrets.compare_digest(pending["token"], token):
         flash("That import has expired or was already done. Upload the archive again.", "error")
         return redirect(url_for("admin.library_import"))
-    path = _import_dir() / f"{pending['token']}.zip"
-    if not path.is_file():
+    path = importer.preview_archive(_import_dir(), current_user.id, pending["token"])
+    if path is None:
         flash("That import has expired. Upload the archive again.", "error")
         return redirect(url_for("admin.library_import"))
     try:

@@ -14,6 +14,7 @@ from flask_login import current_user
 from sqlalchemy import delete, func, or_, select
 
 from toolkit.audit.models import AuditEvent
+from toolkit.auth.models import Organisation
 from toolkit.extensions import db
 from toolkit.timeutil import utcnow
 
@@ -49,21 +50,28 @@ PAGE_SIZE = 50
 # Cells a spreadsheet would run as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = ("when_utc", "who", "action", "target", "detail", "from")
+INSTALLATION = "(installation)"  # the school column of events that belong to no school
 
 
 @dataclass(frozen=True)
 class AuditFilter:
-    """What the audit page and exports select: by user, action and date (UTC, inclusive)."""
+    """What the audit page and exports select: by user, action and date (UTC, inclusive).
+
+    organisation_id narrows the trail to one school's events; installation_only to the events
+    of no school (the command line, sign-in failures for unknown emails), which only whoever
+    runs the installation reads, on the command line. Neither: every event.
+    """
 
     user: str = ""
     action: str = ""
     since: date | None = None
     until: date | None = None
     organisation_id: int | None = None
+    installation_only: bool = False
 
     @classmethod
-    def from_args(cls, args, organisation_id: int | None = None) -> AuditFilter:
-        """Read the filters from a query string; ignore values that do not parse."""
+    def from_args(cls, args, organisation_id: int) -> AuditFilter:
+        """Read a school's filters from a query string; ignore values that do not parse."""
         return cls(
             user=(args.get("user") or "").strip()[:254],
             action=(args.get("action") or "").strip()[:60],
@@ -91,16 +99,16 @@ def parse_date(value: str | None) -> date | None:
         return None
 
 
+def _scoped(query, organisation_id: int | None, installation_only: bool = False):
+    if installation_only:
+        return query.where(AuditEvent.organisation_id.is_(None))
+    if organisation_id is not None:
+        return query.where(AuditEvent.organisation_id == organisation_id)
+    return query
+
+
 def _select(filters: AuditFilter):
-    query = select(AuditEvent)
-    if filters.organisation_id is not None:
-        # Sign-in failures and command-line work belong to no school; admins see those too.
-        query = query.where(
-            or_(
-                AuditEvent.organisation_id == filters.organisation_id,
-                AuditEvent.organisation_id.is_(None),
-            )
-        )
+    query = _scoped(select(AuditEvent), filters.organisation_id, filters.installation_only)
     if filters.user:
         needle = filters.user.lower()
         query = query.where(
@@ -133,11 +141,22 @@ def find_events(filters: AuditFilter, page: int = 1, page_size: int = PAGE_SIZE)
     return {"events": [event_row(e) for e in rows], "total": total, "page": page, "pages": pages}
 
 
-def known_actions() -> list[str]:
-    """Every action name in the trail, for the filter's choices."""
-    return list(
-        db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
+def latest_events(filters: AuditFilter, limit: int) -> list[dict]:
+    """The newest matching events, newest first, each naming its school, for the command line."""
+    schools = dict(db.session.execute(select(Organisation.id, Organisation.name)).all())
+    rows = db.session.scalars(
+        _select(filters).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
     )
+    return [
+        {**event_row(event), "school": schools.get(event.organisation_id, INSTALLATION)}
+        for event in rows
+    ]
+
+
+def known_actions(organisation_id: int | None = None) -> list[str]:
+    """Every action name in the trail (of one school when given), for the filter's choices."""
+    query = _scoped(select(AuditEvent.action).distinct(), organisation_id)
+    return list(db.session.scalars(query.order_by(AuditEvent.action)))
 
 
 def event_row(event: AuditEvent) -> dict:

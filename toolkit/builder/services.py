@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from toolkit.audit.services import record
@@ -33,13 +35,55 @@ from toolkit.timeutil import utcnow
 
 VISIBILITIES = {"private": "Only me", "school": "Everyone at my school (read and copy)"}
 MAX_TEXT = 20_000
+CREATION_KEY = re.compile(r"[0-9a-f]{32}")
+
+
+def new_creation_key() -> str:
+    """A one-time key for a form that makes a lesson (Adapt, Duplicate)."""
+    return secrets.token_hex(16)
+
+
+def parse_creation_key(value: str | None) -> str | None:
+    """The form's creation key if it is one (a form without one still works, just not once)."""
+    return value if value and CREATION_KEY.fullmatch(value) else None
+
+
+def made_by_form(user, key: str | None) -> Lesson | None:
+    """The lesson this user's form with this key made already, if any."""
+    if key is None:
+        return None
+    return db.session.scalars(
+        select(Lesson).where(Lesson.owner_id == user.id, Lesson.creation_key == key)
+    ).first()
+
+
+def _once(user, key: str | None, make: Callable[[str | None], Lesson]) -> Lesson:
+    """Make a lesson for a form unless that form (a double click, a retry) made one already.
+
+    The check finds a lesson made earlier; the unique (owner, key) index catches the same form
+    sent twice at once, and the request that lost the race opens the winner's lesson.
+    """
+    earlier = made_by_form(user, key)
+    if earlier is not None:
+        # Deleted since: the form makes a new lesson, as a form without a key would.
+        return make(None) if earlier.retired else earlier
+    try:
+        return make(key)
+    except IntegrityError:
+        db.session.rollback()
+        earlier = made_by_form(user, key)
+        if earlier is None:
+            raise
+        return earlier
 
 
 def _new_slug(base: str) -> str:
     return f"{slugify(base)}-{secrets.token_hex(3)}"
 
 
-def _new_own_lesson(user, slug_base: str, adapted_from: LessonVersion | None = None) -> Lesson:
+def _new_own_lesson(
+    user, slug_base: str, adapted_from: LessonVersion | None = None, key: str | None = None
+) -> Lesson:
     lesson = Lesson(
         slug=_new_slug(slug_base),
         origin="own",
@@ -48,38 +92,54 @@ def _new_own_lesson(user, slug_base: str, adapted_from: LessonVersion | None = N
         owner_id=user.id,
         organisation_id=user.organisation_id,
         adapted_from_version_id=adapted_from.id if adapted_from else None,
+        creation_key=key,
     )
     db.session.add(lesson)
     db.session.flush()
     return lesson
 
 
-def adapt(library_lesson: Lesson, user) -> Lesson:
-    """Make the user's private copy of a lesson, linked to the version it came from."""
-    source = library_lesson.current_version
-    lesson = _new_own_lesson(user, library_lesson.slug, adapted_from=source)
-    write_version(
-        lesson, state_of(source), user, f"adapted from {library_lesson.slug} v{source.number}", None
-    )
-    record(
-        "lesson.adapt",
-        target=lesson.slug,
-        detail={"from": library_lesson.slug, "version": source.number},
-    )
-    return lesson
+def adapt(library_lesson: Lesson, user, key: str | None = None) -> Lesson:
+    """Make the user's private copy of a lesson, linked to the version it came from.
+
+    The same form sent twice (key) makes one copy: the second request gets the first's copy.
+    """
+
+    def make(key: str | None) -> Lesson:
+        source = library_lesson.current_version
+        lesson = _new_own_lesson(user, library_lesson.slug, adapted_from=source, key=key)
+        write_version(
+            lesson,
+            state_of(source),
+            user,
+            f"adapted from {library_lesson.slug} v{source.number}",
+            None,
+        )
+        record(
+            "lesson.adapt",
+            target=lesson.slug,
+            detail={"from": library_lesson.slug, "version": source.number},
+        )
+        return lesson
+
+    return _once(user, key, make)
 
 
-def duplicate(original: Lesson, user) -> Lesson:
-    """Copy a lesson the user can read into a new private lesson of theirs."""
-    adapted_from = original.current_version if original.origin == "library" else None
-    if original.origin == "own" and original.adapted_from_version_id:
-        source = db.session.get(LessonVersion, original.adapted_from_version_id)
-        adapted_from = source if source.lesson.origin == "library" else None
-    lesson = _new_own_lesson(user, original.slug.rsplit("-", 1)[0], adapted_from)
-    state = state_of(original.current_version)
-    state.title = f"Copy of {state.title}"[:200]
-    write_version(lesson, state, user, f"copied from {original.slug}", None)
-    return lesson
+def duplicate(original: Lesson, user, key: str | None = None) -> Lesson:
+    """Copy a lesson the user can read into a new private lesson of theirs (once per form)."""
+
+    def make(key: str | None) -> Lesson:
+        adapted_from = original.current_version if original.origin == "library" else None
+        if original.origin == "own" and original.adapted_from_version_id:
+            source = db.session.get(LessonVersion, original.adapted_from_version_id)
+            adapted_from = source if source.lesson.origin == "library" else None
+        lesson = _new_own_lesson(user, original.slug.rsplit("-", 1)[0], adapted_from, key)
+        state = state_of(original.current_version)
+        state.title = f"Copy of {state.title}"[:200]
+        write_version(lesson, state, user, f"copied from {original.slug}", None)
+        return lesson
+
+    return _once(user, key, make)
 
 
 def shared_block(kind: str, band: AgeBand) -> BlockVersion | None:

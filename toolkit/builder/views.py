@@ -70,13 +70,23 @@ def new_lesson():
     return render_template("builder/new.html", form=form)
 
 
+@bp.app_template_global("creation_key")
+def new_creation_key() -> str:
+    """A fresh key for a form that makes a lesson (see macros.html's creation_key_field)."""
+    return services.new_creation_key()
+
+
+def _creation_key() -> str | None:
+    return services.parse_creation_key(request.form.get("creation_key"))
+
+
 @bp.route("/lessons/<slug>/adapt", methods=["POST"])
 @signed_in
 def adapt(slug: str):
     source = readable_lesson_or_404(current_user, slug)
     if source.origin != "library":
         abort(404)  # a colleague's lesson is duplicated, not adapted (it has no upstream)
-    lesson = services.adapt(source, current_user)
+    lesson = services.adapt(source, current_user, _creation_key())
     db.session.commit()
     flash(
         "This is your own copy. Change it as you like; the library lesson stays as it is.", "info"
@@ -88,7 +98,7 @@ def adapt(slug: str):
 @signed_in
 def duplicate(slug: str):
     source = readable_lesson_or_404(current_user, slug)
-    lesson = services.duplicate(source, current_user)
+    lesson = services.duplicate(source, current_user, _creation_key())
     db.session.commit()
     flash("A copy was made in your lessons.", "info")
     return redirect(url_for("builder.edit", slug=lesson.slug))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
@@ -18,8 +19,50 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, 
 URL_SCHEMES = {"https", "http", "mailto"}
 WRITING_SPACE = re.compile(r"<p>\[(lines|draw):\s*(\d{1,2})\]</p>")
 
+
+def allowed_link(href: str) -> bool:
+    """Whether a link may stay a link: an absolute http(s) address with a host, or a mailto.
+
+    Relative and scheme-relative links (`foo/bar`, `//host/x`) and disguised schemes
+    (`java%09script:`) would resolve to something nobody reviewed, in a browser or as a PDF's
+    link annotation; their text is kept, as plain text.
+    """
+    if not href.isprintable() or any(c.isspace() or c == "\\" for c in href):
+        return False
+    parts = urlsplit(href)
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        return href[len(scheme) + 1 :].startswith("//") and bool(parts.hostname)
+    return scheme == "mailto" and bool(parts.path)
+
+
+def _plain_links(state) -> None:
+    """Turn links that are not allowed into their plain text (a core rule after parsing)."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        kept, dropping = [], False
+        for child in token.children:
+            if child.type == "link_open" and not allowed_link(str(child.attrGet("href") or "")):
+                dropping = True  # links do not nest: the next link_close is its own
+                continue
+            if child.type == "link_close" and dropping:
+                dropping = False
+                continue
+            kept.append(child)
+        token.children = kept
+
+
+def _only_allowed_links(element: str, attribute: str, value: str) -> str | None:
+    return None if attribute == "href" and not allowed_link(value) else value
+
+
 _parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
 _parser.enable("table").enable("strikethrough")
+# Every link is parsed as one and then judged by allowed_link alone, so the ones refused
+# (javascript: and data: too, which markdown-it would leave as raw Markdown) read as plain text.
+_parser.validateLink = lambda url: True
+_parser.core.ruler.push("plain_links", _plain_links)
 
 
 def strip_waivers(text: str) -> str:
@@ -38,6 +81,7 @@ def sanitise(html: str) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
+        attribute_filter=_only_allowed_links,  # the parser already made the others plain text
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )

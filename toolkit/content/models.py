@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from toolkit.extensions import db
@@ -147,6 +147,10 @@ class Lesson(db.Model):
     """A lesson's stable identity: a library lesson, or a teacher's own or adapted lesson."""
 
     __tablename__ = "lesson"
+    # A unique index, not a constraint: SQLite adds it without rebuilding the table.
+    __table_args__ = (
+        Index("uq_lesson_owner_id_creation_key", "owner_id", "creation_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(160), unique=True)
@@ -160,6 +164,9 @@ class Lesson(db.Model):
         ForeignKey("lesson_version.id", use_alter=True)
     )
     retired: Mapped[bool] = mapped_column(default=False, index=True)
+    # The one-time key of the form that made this own lesson (Adapt, Duplicate): the same form
+    # sent twice, by a double click or a retry, finds this lesson instead of making another.
+    creation_key: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     current_version_id: Mapped[int | None] = mapped_column(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from toolkit.uploads import LOGO_FOLDER, LOGO_NAME, MAX_LOGO_BYTES, PNG_MAGIC
+from toolkit.uploads import LOGO_FOLDER, LOGO_NAME, MAX_LOGO_BYTES, is_whole_png
 
 ASSET_SCHEME = "toolkit-asset:"
 UPLOAD_SCHEME = "toolkit-upload:"
@@ -92,7 +92,7 @@ class SafeFetcher(URLFetcher):
         raise RefusedURL(f"refused by the print fetcher: {url[:80]}")
 
     def _logo(self, name: str) -> bytes | None:
-        """Read a stored logo: a generated name, inside the folder, small, and really a PNG."""
+        """Read a stored logo: a generated name, inside the folder, small, and a whole PNG."""
         folder, _, filename = name.partition("/")
         if folder != LOGO_FOLDER or not LOGO_NAME.match(filename):
             return None
@@ -105,7 +105,8 @@ class SafeFetcher(URLFetcher):
         if path.stat().st_size > MAX_LOGO_BYTES:
             return None
         body = path.read_bytes()
-        if not body.startswith(PNG_MAGIC):
+        # WeasyPrint would print a file cut short (a full disk, a partial restore) as grey.
+        if not is_whole_png(body):
             return None
         return body
 

@@ -69,6 +69,7 @@ def lesson_actions_processor():
                     "label": "Adapt this lesson",
                     "method": "post",
                     "url": url_for("builder.adapt", slug=slug),
+                    "makes_lesson": True,  # its form carries a creation key
                 }
             )
         if "exports.lesson" in views:

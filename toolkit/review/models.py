@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from toolkit.content.models import Lesson, LessonVersion
@@ -14,6 +14,16 @@ from toolkit.timeutil import utcnow
 
 class Review(db.Model):
     __tablename__ = "review"
+    # A lesson waits in the queue once: a second submission (two clicks at once) cannot insert.
+    __table_args__ = (
+        Index(
+            "uq_review_lesson_id_open",
+            "lesson_id",
+            unique=True,
+            sqlite_where=text("state = 'open'"),
+            postgresql_where=text("state = 'open'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id"), index=True)

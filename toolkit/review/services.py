@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from toolkit.audit.services import record
 from toolkit.auth.models import User
@@ -24,12 +25,22 @@ class ReviewError(ValueError):
     """A review step that cannot be taken, with a message for the user."""
 
 
-def submit(lesson: Lesson, user, note: str) -> Review:
-    """Put the current version of a teacher's lesson in the library's review queue."""
+def submit(lesson: Lesson, user, note: str) -> tuple[Review, bool]:
+    """Put the current version of a teacher's lesson in the library's review queue.
+
+    A lesson waits once: submitting it again, or twice at the same moment (a double click),
+    returns the review that is open. The second element says whether this call queued it.
+    """
+    if lesson.origin == "library":
+        raise ReviewError(
+            "This lesson is in the library already. To change it, adapt it, change your copy "
+            "and submit that for review."
+        )
     if lesson.origin != "own" or lesson.owner_id != user.id:
         raise ReviewError("Only the owner can submit a lesson for review.")
-    if lesson.status == "in_review":
-        raise ReviewError("This lesson is already waiting for review.")
+    waiting = open_review(lesson)
+    if waiting is not None:
+        return waiting, False
     review = Review(
         lesson_id=lesson.id,
         version_id=lesson.current_version_id,
@@ -38,8 +49,24 @@ def submit(lesson: Lesson, user, note: str) -> Review:
     )
     lesson.status = "in_review"
     db.session.add(review)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same submission at the same moment: the unique index let the other one in.
+        db.session.rollback()
+        waiting = open_review(lesson)
+        if waiting is None:
+            raise
+        return waiting, False
     record("review.submit", target=lesson.slug, detail={"version": lesson.current_version.number})
-    return review
+    return review, True
+
+
+def open_review(lesson: Lesson) -> Review | None:
+    """The lesson's review waiting in the queue, if there is one."""
+    return db.session.scalars(
+        select(Review).where(Review.lesson_id == lesson.id, Review.state == "open")
+    ).first()
 
 
 def findings_for(version: LessonVersion) -> list:

@@ -60,17 +60,28 @@ def decide(review_id: int):
 def submit(slug: str):
     lesson = editable_lesson_or_404(current_user, slug)
     try:
-        services.submit(lesson, current_user, request.form.get("note", ""))
+        _, submitted = services.submit(lesson, current_user, request.form.get("note", ""))
     except services.ReviewError as exc:
         db.session.rollback()
         flash(str(exc), "error")
     else:
         db.session.commit()
-        flash(
-            "Submitted. An editor will review it for the library; you can keep using your copy.",
-            "success",
-        )
-    return redirect(url_for("builder.edit", slug=slug))
+        if submitted:
+            flash(
+                "Submitted. An editor will review it for the library; you can keep using your "
+                "copy.",
+                "success",
+            )
+        else:
+            flash("This lesson is already waiting for review.", "info")
+    return redirect(lesson_home(lesson))
+
+
+def lesson_home(lesson) -> str:
+    """Where a lesson is worked on: the builder for one's own lesson, else the library page."""
+    if lesson.origin == "own":
+        return url_for("builder.edit", slug=lesson.slug)
+    return url_for("library.lesson", slug=lesson.slug)
 
 
 @bp.route("/library/<slug>/revert/<int:number>", methods=["POST"])
