@@ -44,6 +44,14 @@ class Defaults:
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 5 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "20 per 5 minutes"
 
+    # Background print jobs: a running job beats this often; one silent for longer than the
+    # timeout lost its worker and is queued again (at most ATTEMPTS starts), then failed. A job
+    # still queued after QUEUE_WAIT tells its owner that the print worker may not be running.
+    EXPORT_JOB_HEARTBEAT_SECONDS = 10
+    EXPORT_JOB_TIMEOUT_SECONDS = 60
+    EXPORT_JOB_ATTEMPTS = 2
+    EXPORT_JOB_QUEUE_WAIT_SECONDS = 120
+
     AUDIT_RETENTION_DAYS = 730
     LIBRARY_PAGE_SIZE = 20
 

@@ -38,8 +38,11 @@
   });
 
   // Autosave: every 15 seconds while there are unsaved changes, keep a draft on the server.
+  // A 409 means the lesson was saved elsewhere since this page was opened: no draft is kept
+  // from here on, the text stays on the page and Save shows the conflict page to merge it.
+  let stale = false;
   function autosave() {
-    if (!dirty || saving) return;
+    if (!dirty || saving || stale) return;
     saving = true;
     const data = new FormData(form);
     data.delete("action");
@@ -49,11 +52,14 @@
       credentials: "same-origin",
       headers: { "X-CSRFToken": data.get("csrf_token") },
     }).then(function (response) {
+      if (response.status === 409) {
+        return response.json().then(function (body) { stale = true; status.textContent = body.message; });
+      }
       if (!response.ok) throw new Error(response.status);
-      return response.json();
-    }).then(function (body) {
-      dirty = false;
-      status.textContent = "Draft kept at " + body.saved_at + ". Save to make it a version.";
+      return response.json().then(function (body) {
+        dirty = false;
+        status.textContent = "Draft kept at " + body.saved_at + ". Save to make it a version.";
+      });
     }).catch(function () {
       status.textContent = "Could not keep a draft just now; your text is still here. Save when you can.";
     }).finally(function () { saving = false; });

@@ -19,7 +19,10 @@
   var bar = job.querySelector("progress");
   var status = job.querySelector(".pack-status");
   var download = job.querySelector(".pack-download");
+  var startAgain = job.querySelector(".pack-start-again");
 
+  // The server words every state. A finished job (done, or failed with "Start again") stops the
+  // polling; a job waiting for a print worker that is not running is asked about less often.
   function poll() {
     fetch(job.getAttribute("data-status-url"), { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
@@ -27,16 +30,11 @@
         bar.max = Math.max(data.total, 1);
         bar.value = data.done;
         bar.textContent = data.done + " of " + data.total;
-        if (data.status === "done") {
-          status.textContent = "Ready. " + data.message;
-          download.hidden = false;
-        } else if (data.status === "failed") {
-          status.textContent = data.message;
-        } else {
-          status.textContent = data.status === "running"
-            ? "Printing: " + data.done + " of " + data.total + " lessons done."
-            : "Waiting for the print worker to start.";
-          window.setTimeout(poll, 1000);
+        status.textContent = data.message;
+        download.hidden = !data.download;
+        startAgain.hidden = !data.start_again;
+        if (!data.finished) {
+          window.setTimeout(poll, data.waiting_for_worker ? 5000 : 1000);
         }
       })
       .catch(function () { window.setTimeout(poll, 3000); });

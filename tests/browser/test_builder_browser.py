@@ -97,6 +97,29 @@ def test_autosave_keeps_a_draft(signed_in_page):
     assert page.input_value("#summary") == "A summary typed but never saved."
 
 
+def test_autosave_after_a_save_elsewhere_says_so_and_keeps_the_text(
+    browser, signed_in_page, live_server
+):
+    page, base_url, user = signed_in_page
+    edit_url = adapt(page, base_url)
+    other = browser.new_context().new_page()
+    sign_in(other, base_url, user.email)
+    other.clock.install()  # the autosave timer is moved on by hand below
+    other.goto(edit_url)
+
+    page.fill("#title", "Saved from the first window")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_selector("text=Saved as version 2")
+
+    other.fill("#summary", "Typed in the second window.")
+    other.clock.run_for(16_000)
+    other.wait_for_selector("text=saved elsewhere since you opened it (it is now version 2)")
+    assert other.input_value("#summary") == "Typed in the second window."
+    other.context.close()
+    page.goto(edit_url)
+    assert "You have unsaved changes" not in page.content()
+
+
 @pytest.mark.parametrize("path", ["/library/", "/library/pressure-11-14", "/my/lessons", "EDITOR"])
 def test_no_serious_accessibility_violations(signed_in_page, path):
     page, base_url, _ = signed_in_page

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from toolkit.auth.models import User
 from toolkit.builder import services
-from toolkit.builder.state import BuilderError, EditConflict, state_of, write_version
+from toolkit.builder.state import BuilderError, EditConflict, find_draft, state_of, write_version
 from toolkit.content.access import can_edit, can_read
 from toolkit.content.models import Lesson
 from toolkit.extensions import db
@@ -114,13 +114,16 @@ def test_read_and_edit_rules(app, teacher_and_lesson, make_user):
     assert not can_read(owner, lesson)
 
 
-def test_drafts_are_kept_per_user_and_replaced(teacher_and_lesson):
+def test_drafts_are_kept_per_user_replaced_and_superseded_by_a_save(teacher_and_lesson):
     user, lesson = teacher_and_lesson
-    services.save_draft(lesson, user, 1, {"title": "one", "csrf_token": "x", "tab": "a"})
-    draft = services.save_draft(lesson, user, 1, {"title": "two", "tab": "a"})
-    assert services.find_draft(lesson, user).data == {"title": "two", "tab": "a"} == draft.data
+    assert services.save_draft(lesson, user, 1, {"title": "one", "csrf_token": "x"})
+    assert services.save_draft(lesson, user, 1, {"title": "two"})
+    assert find_draft(lesson, user).data == {"title": "two"}
     write_version(lesson, state_of(lesson.current_version), user, "save", 1)
-    services.drop_draft(lesson, user, "b")  # a save from another tab keeps this tab's draft
-    assert services.find_draft(lesson, user) is not None
-    services.drop_draft(lesson, user, "a")  # a save from the same tab replaces it
-    assert services.find_draft(lesson, user) is None
+    assert find_draft(lesson, user) is None  # version 2 supersedes it
+    assert services.save_draft(lesson, user, 1, {"title": "late"}) is None  # typed on version 1
+    assert services.save_draft(lesson, user, 9, {"title": "no such version"}) is None
+    assert find_draft(lesson, user) is None
+    assert services.save_draft(lesson, user, 2, {"title": "three"})
+    services.discard_draft(lesson, user)
+    assert find_draft(lesson, user) is None

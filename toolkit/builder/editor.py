@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 
 from flask_login import current_user
@@ -62,8 +61,6 @@ class EditorPage:
     picker_query: object = None
     kinds: list = field(default_factory=list)
     topics: list = field(default_factory=list)
-    # Identifies this editor tab, so a save drops only the draft this tab autosaved.
-    tab: str = field(default_factory=lambda: secrets.token_hex(8))
 
     @property
     def time_status(self) -> str:

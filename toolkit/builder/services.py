@@ -6,8 +6,11 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete as delete_rows
+from sqlalchemy import literal, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -21,7 +24,6 @@ from toolkit.builder.state import (
     BuilderError,
     ItemState,
     LessonState,
-    find_draft,
     state_of,
     write_version,
 )
@@ -345,13 +347,6 @@ def _minutes(value, default: int, what: str, low: int) -> int:
     return minutes
 
 
-def drop_draft(lesson: Lesson, user, tab: str) -> None:
-    """After a save, drop the draft autosaved by the same editor tab (other tabs keep theirs)."""
-    draft = find_draft(lesson, user)
-    if draft is not None and tab and draft.data.get("tab") == tab:
-        db.session.delete(draft)
-
-
 def set_visibility(lesson: Lesson, visibility: str) -> None:
     if visibility not in VISIBILITIES:
         raise BuilderError("Choose who can see the lesson.")
@@ -365,18 +360,66 @@ def delete(lesson: Lesson) -> None:
     record("lesson.delete", target=lesson.slug)
 
 
-def save_draft(lesson: Lesson, user, base_version: int, fields: dict) -> LessonDraft:
-    """Keep the editor's unsaved fields (autosave); an explicit save replaces the draft."""
-    draft = find_draft(lesson, user)
-    data = {k: str(v)[:MAX_TEXT] for k, v in fields.items() if k != "csrf_token"}
-    if draft is None:
-        draft = LessonDraft(
-            lesson_id=lesson.id, user_id=user.id, base_version=base_version, data=data
+def save_draft(lesson: Lesson, user, base_version: int, fields: dict) -> datetime | None:
+    """Keep the editor's unsaved fields (autosave); None if the lesson moved on since base_version.
+
+    One statement inserts the draft or replaces the user's existing one (an upsert, so two first
+    autosaves at once cannot collide) and only while the lesson is still at base_version. On
+    PostgreSQL it locks the lesson row, which a save holds from its update until it commits; on
+    SQLite the statement runs under the database's write lock. Either way a save's removal of
+    older drafts (write_version) cannot be undone by an autosave that started before it.
+    """
+    base_id = db.session.scalar(
+        select(LessonVersion.id).where(
+            LessonVersion.lesson_id == lesson.id, LessonVersion.number == base_version
         )
-        db.session.add(draft)
-    else:
-        draft.base_version, draft.data, draft.saved_at = base_version, data, utcnow()
-    return draft
+    )
+    if base_id is None:
+        return None
+    data = {k: str(v)[:MAX_TEXT] for k, v in fields.items() if k != "csrf_token"}
+    table = LessonDraft.__table__
+    row = (
+        select(
+            literal(lesson.id, table.c.lesson_id.type),
+            literal(user.id, table.c.user_id.type),
+            literal(base_version, table.c.base_version.type),
+            literal(data, table.c.data.type),
+            literal(utcnow(), table.c.saved_at.type),
+        )
+        .where(Lesson.id == lesson.id, Lesson.current_version_id == base_id)
+        .with_for_update()
+    )
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    upsert = dialect.insert(LessonDraft).from_select(
+        ["lesson_id", "user_id", "base_version", "data", "saved_at"], row
+    )
+    upsert = upsert.on_conflict_do_update(
+        index_elements=["lesson_id", "user_id"],
+        set_={
+            "base_version": upsert.excluded.base_version,
+            "data": upsert.excluded.data,
+            "saved_at": upsert.excluded.saved_at,
+        },
+    )
+    return db.session.scalar(upsert.returning(LessonDraft.saved_at))
+
+
+def discard_draft(lesson: Lesson, user) -> None:
+    """Remove the user's draft of a lesson, if there is one."""
+    db.session.execute(
+        delete_rows(LessonDraft).where(
+            LessonDraft.lesson_id == lesson.id, LessonDraft.user_id == user.id
+        )
+    )
+
+
+def stale_draft_message(lesson: Lesson) -> str:
+    """What an editor window is told when its autosave was refused as typed on an old version."""
+    return (
+        "This lesson was saved elsewhere since you opened it (it is now version"
+        f" {lesson.current_version.number}), so no draft was kept. Your text is still here:"
+        " press Save to compare it with that version and keep what you need."
+    )
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from toolkit.audit.services import record
 from toolkit.builder.models import LessonDraft
@@ -132,6 +132,15 @@ def write_version(
     version.content_hash = lesson_hash(repository.lesson_doc(lesson, version))
     lesson.current_version = version
     lesson.updated_at = version.created_at
+    # Flushed first: on PostgreSQL the lesson row stays locked until commit, so an autosave
+    # cannot slip a draft in between (see save_draft). This version supersedes every draft
+    # typed on an older one; they go in the same transaction.
+    db.session.flush()
+    db.session.execute(
+        delete(LessonDraft).where(
+            LessonDraft.lesson_id == lesson.id, LessonDraft.base_version < version.number
+        )
+    )
     record(
         "lesson.save", target=lesson.slug, detail={"version": version.number, "note": note[:200]}
     )

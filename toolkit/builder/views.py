@@ -22,7 +22,13 @@ from toolkit.builder.actions import EditorAction, Verb
 from toolkit.builder.diffing import side_by_side, version_lines
 from toolkit.builder.editor import conflict_page, editor_page
 from toolkit.builder.forms import NewLessonForm
-from toolkit.builder.state import BuilderError, EditConflict, state_of, write_version
+from toolkit.builder.state import (
+    BuilderError,
+    EditConflict,
+    find_draft,
+    state_of,
+    write_version,
+)
 from toolkit.content import repository
 from toolkit.content.access import editable_lesson_or_404, readable_lesson_or_404
 from toolkit.content.models import LessonVersion
@@ -109,7 +115,7 @@ def duplicate(slug: str):
 def edit(slug: str):
     lesson = own_lesson_or_404(slug)
     if request.method == "GET":
-        draft = services.find_draft(lesson, current_user)
+        draft = find_draft(lesson, current_user)
         restore = request.args.get("draft") == "restore" and draft is not None
         return render_template(
             "builder/edit.html", page=editor_page(lesson, request.args, draft, restore)
@@ -117,25 +123,30 @@ def edit(slug: str):
     base = whole_number(request.form.get("version"), 1) or abort(400)
     action = EditorAction.parse(request.form.get("action", "save")) or abort(400)
     try:
-        version = save_with_action(lesson, base, action)
-        services.drop_draft(lesson, current_user, request.form.get("tab", ""))
+        version = save_with_action(lesson, base, action)  # also removes the superseded drafts
         db.session.commit()
     except (EditConflict, IntegrityError):
         # IntegrityError: two saves of the same version at the same moment (a double click).
         db.session.rollback()
-        return render_template(
-            "builder/conflict.html", page=conflict_page(lesson, base, request.form)
-        ), 409
+        return _conflict(lesson, base)
     except BuilderError as exc:
         db.session.rollback()
         # Keep what was typed: it becomes the draft, shown again with the message.
-        services.save_draft(lesson, current_user, base, request.form)
+        if services.save_draft(lesson, current_user, base, request.form) is None:
+            db.session.rollback()  # saved elsewhere meanwhile: the draft would be stale
+            return _conflict(lesson, base)
         db.session.commit()
         flash(str(exc), "error")
         return redirect(url_for("builder.edit", slug=slug, draft="restore"))
     flash(f"Saved as version {version.number}.", "success")
     anchor = f"#item-{action.position}" if action.verb in (Verb.UP, Verb.DOWN) else ""
     return redirect(url_for("builder.edit", slug=slug, **picker_args()) + anchor)
+
+
+def _conflict(lesson, base: int):
+    """The conflict page: the lesson moved on since the version this edit was typed on."""
+    page = conflict_page(lesson, base, request.form)
+    return render_template("builder/conflict.html", page=page), 409
 
 
 def picker_args() -> dict:
@@ -172,19 +183,24 @@ def save_with_action(lesson, base: int, action: EditorAction) -> LessonVersion:
 def autosave(slug: str):
     lesson = own_lesson_or_404(slug)
     base = whole_number(request.form.get("version"), 1) or abort(400)
-    draft = services.save_draft(lesson, current_user, base, request.form)
+    saved_at = services.save_draft(lesson, current_user, base, request.form)
+    if saved_at is None:
+        db.session.rollback()
+        return jsonify(
+            error="stale",
+            version=lesson.current_version.number,
+            message=services.stale_draft_message(lesson),
+        ), 409
     db.session.commit()
-    return jsonify(saved_at=draft.saved_at.strftime("%H:%M:%S UTC"))
+    return jsonify(saved_at=saved_at.strftime("%H:%M:%S UTC"))
 
 
 @bp.route("/lessons/<slug>/draft/discard", methods=["POST"])
 @signed_in
 def discard_draft(slug: str):
     lesson = own_lesson_or_404(slug)
-    draft = services.find_draft(lesson, current_user)
-    if draft is not None:
-        db.session.delete(draft)
-        db.session.commit()
+    services.discard_draft(lesson, current_user)
+    db.session.commit()
     flash("The unsaved draft was discarded.", "info")
     return redirect(url_for("builder.edit", slug=slug))
 

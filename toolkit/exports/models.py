@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -27,6 +28,15 @@ class ExportArtifact(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class JobStatus(StrEnum):
+    """Where a pack job is: queued -> running -> done | failed (running -> queued on a retry)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
 class ExportJob(db.Model):
     """A unit pack being printed in the background; its owner polls the progress."""
 
@@ -36,8 +46,7 @@ class ExportJob(db.Model):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True
     )
-    # queued -> running -> done | failed
-    status: Mapped[str] = mapped_column(String(10), default="queued")
+    status: Mapped[str] = mapped_column(String(10), default=JobStatus.QUEUED)
     total: Mapped[int] = mapped_column(default=0)
     done: Mapped[int] = mapped_column(default=0)
     message: Mapped[str] = mapped_column(String(500), default="")
@@ -46,3 +55,9 @@ class ExportJob(db.Model):
     artifact_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column()
+    # The last sign of life: when the job was (re)queued, then the worker's beats while it runs.
+    # A queued job long without one waits for a worker that is not running; a running one has
+    # lost its worker (a crash) and is queued again or failed (see jobs.recover).
+    heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # How many times a worker has started it; a run writes only while it is the latest one.
+    attempts: Mapped[int] = mapped_column(default=0)

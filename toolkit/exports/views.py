@@ -26,6 +26,7 @@ from toolkit.content import repository
 from toolkit.content.access import readable_lesson_or_404
 from toolkit.exports import jobs, services
 from toolkit.exports.fetcher import asset_files, font_face_css
+from toolkit.exports.models import JobStatus
 from toolkit.exports.options import DOCUMENTS, PAPERS, VARIANTS, OptionError
 from toolkit.exports.render import RenderError, RenderJob, stylesheet_names
 from toolkit.extensions import db
@@ -195,22 +196,39 @@ def start_pack():
 @signed_in
 def job(job_id: str):
     found = jobs.job_for(current_user, job_id) or abort(404)
-    return render_template("exports/job.html", job=found)
+    return render_template("exports/job.html", job=found, view=jobs.job_view(found))
 
 
 @bp.route("/packs/jobs/<job_id>/status")
 @signed_in
 def job_status(job_id: str):
     found = jobs.job_for(current_user, job_id) or abort(404)
+    view = jobs.job_view(found)
     return jsonify(
-        status=found.status,
-        done=found.done,
-        total=found.total,
-        message=found.message,
+        status=view.status,
+        done=view.done,
+        total=view.total,
+        message=view.text,
+        finished=view.finished,
+        waiting_for_worker=view.waiting_for_worker,
         download=url_for("exports.job_download", job_id=found.id)
-        if found.status == "done"
+        if view.status == JobStatus.DONE
+        else None,
+        start_again=url_for("exports.job_start_again", job_id=found.id)
+        if view.can_start_again
         else None,
     )
+
+
+@bp.route("/packs/jobs/<job_id>/start-again", methods=["POST"])
+@signed_in
+def job_start_again(job_id: str):
+    found = jobs.job_for(current_user, job_id) or abort(404)
+    started = jobs.start_again(current_user, found)
+    if started is None:
+        flash("This pack has not failed, so it was not started again.", "info")
+        return redirect(url_for("exports.job", job_id=found.id))
+    return redirect(url_for("exports.job", job_id=started.id))
 
 
 @bp.route("/packs/jobs/<job_id>/download")
