@@ -51,8 +51,8 @@ test: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/toolkit content lint lessons
 	@redis_url=$$($(BIN)/python -c "import redis; redis.Redis.from_url('$(REDIS_TEST_URL)', socket_timeout=3).ping(); print('$(REDIS_TEST_URL)')" 2>/dev/null); \
-	if [ -n "$$redis_url" ]; then echo "Redis answers: the queue tests use it too"; \
-	else echo "Redis does not answer on 127.0.0.1:6379: the Redis queue test is skipped"; fi; \
+	if [ -n "$$redis_url" ]; then echo "Redis answers: the queue and throttling tests use it too"; \
+	else echo "Redis does not answer on 127.0.0.1:6379: the Redis queue and throttling tests are skipped"; fi; \
 	TOOLKIT_TEST_REDIS_URL="$$redis_url" $(BIN)/pytest
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(subst +psycopg,,$(PG_TEST_URL))', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "PostgreSQL answers: running the suite again on it"; \

@@ -3,6 +3,7 @@ import pytest
 from tests.conftest import TEST_SECRET
 from toolkit import create_app
 from toolkit.config import instance_secret_key
+from toolkit.throttle import counter_store
 
 
 def test_environment_overrides_defaults(monkeypatch, tmp_path):
@@ -11,7 +12,7 @@ def test_environment_overrides_defaults(monkeypatch, tmp_path):
     monkeypatch.setenv("TOOLKIT_SECRET_KEY", TEST_SECRET)
     app = create_app({"ENV": "production"})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.example/toolkit"
-    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://cache.example:6379/0"
+    assert type(counter_store(app)).__name__ == "RedisCounters"  # made without connecting
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SECRET_KEY"] == TEST_SECRET
 
@@ -20,6 +21,12 @@ def test_production_refuses_a_weak_secret_key(monkeypatch):
     monkeypatch.setenv("TOOLKIT_SECRET_KEY", "changeme")
     with pytest.raises(RuntimeError, match="secret key"):
         create_app({"ENV": "production"})
+
+
+def test_a_throttling_rate_that_does_not_parse_is_refused_at_start(monkeypatch):
+    monkeypatch.setenv("TOOLKIT_LOGIN_LIMIT_PER_PAIR", "5 every 5 minutes")
+    with pytest.raises(RuntimeError, match="TOOLKIT_LOGIN_LIMIT_PER_PAIR: '5 every 5 minutes'"):
+        create_app({"ENV": "testing", "SECRET_KEY": TEST_SECRET})
 
 
 def test_unknown_environment_is_refused():

@@ -8,7 +8,15 @@ from pathlib import Path
 
 from flask import Flask
 
+from toolkit.throttle import parse_rates
+
 ENVIRONMENTS = ("production", "development", "testing")
+RATE_SETTINGS = (
+    "LOGIN_LIMIT_PER_PAIR",
+    "LOGIN_LIMIT_PER_ADDRESS",
+    "LOGIN_LIMIT_PER_ACCOUNT",
+    "PASSWORD_CHANGE_LIMIT",
+)
 MIN_SECRET_KEY_LENGTH = 32
 
 
@@ -18,7 +26,7 @@ class Defaults:
     ENV = "production"
     SECRET_KEY: str | None = None
     DATABASE_URL: str | None = None  # None: SQLite file in the instance folder
-    REDIS_URL: str | None = None  # None: embedded task queue, in-memory rate limits
+    REDIS_URL: str | None = None  # None: embedded task queue, throttling counters in the database
     LESSONS_DIR: str | None = None  # None: the lessons/ folder beside the package
     UPLOAD_DIR: str | None = None  # None: <instance>/uploads
     EXPORT_CACHE_DIR: str | None = None  # None: <instance>/exports
@@ -40,9 +48,14 @@ class Defaults:
     PASSWORD_HASH_MEMORY_COST = 65536
     PASSWORD_HASH_PARALLELISM = 4
 
-    # Sign-in throttling: failed attempts per account and per address.
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per 5 minutes"
+    # Sign-in throttling (toolkit/auth/throttling.py): wrong passwords allowed, in rates whose
+    # longer windows make the wait grow. LOGIN_LIMIT_PER_ACCOUNT counts only addresses the
+    # account has not signed in from in the last LOGIN_KNOWN_ADDRESS_DAYS.
+    LOGIN_LIMIT_PER_PAIR = "5 per 5 minutes; 15 per hour"
     LOGIN_LIMIT_PER_ADDRESS = "20 per 5 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes; 50 per day"
+    LOGIN_KNOWN_ADDRESS_DAYS = 90
+    PASSWORD_CHANGE_LIMIT = "10 per 15 minutes"  # noqa: S105 (wrong current passwords, a rate)
 
     # Background print jobs: a running job beats this often; one silent for longer than the
     # timeout lost its worker and is queued again (at most ATTEMPTS starts), then failed. A job
@@ -81,8 +94,11 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     app.config["LESSONS_DIR"] = str(app.config["LESSONS_DIR"] or root / "lessons")
     app.config["UPLOAD_DIR"] = str(app.config["UPLOAD_DIR"] or instance / "uploads")
     app.config["EXPORT_CACHE_DIR"] = str(app.config["EXPORT_CACHE_DIR"] or instance / "exports")
-    app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    for name in RATE_SETTINGS:
+        try:
+            parse_rates(app.config[name])
+        except ValueError as exc:
+            raise RuntimeError(f"TOOLKIT_{name}: {exc}") from None
 
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret_key(instance)

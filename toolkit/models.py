@@ -17,6 +17,7 @@ from toolkit.content.models import (
 )
 from toolkit.exports.models import ExportArtifact, ExportJob
 from toolkit.review.models import Review
+from toolkit.throttle import ThrottleCounter
 
 __all__ = [
     "AgeBand",
@@ -34,6 +35,7 @@ __all__ = [
     "Organisation",
     "Review",
     "Strand",
+    "ThrottleCounter",
     "Topic",
     "User",
 ]

@@ -1,7 +1,7 @@
 """export jobs: a heartbeat and the number of attempts, to recover from a worker that died
 
 Revision ID: f0a1c2d3e4f5
-Revises: a0a1c2d3e4f5
+Revises: ffc3149f8424
 Create Date: 2026-12-02 10:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "f0a1c2d3e4f5"
-down_revision = "a0a1c2d3e4f5"
+down_revision = "ffc3149f8424"
 branch_labels = None
 depends_on = None
 

@@ -8,11 +8,15 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from toolkit.audit.services import record
 from toolkit.auth.access import signed_in
-from toolkit.auth.passwords import verify_password
-from toolkit.auth.services import MIN_PASSWORD_LENGTH, AccountError, set_password
-from toolkit.extensions import db, limiter
+from toolkit.auth.services import (
+    MIN_PASSWORD_LENGTH,
+    AccountError,
+    WrongPassword,
+    change_password,
+)
+from toolkit.auth.throttling import Throttled
+from toolkit.extensions import db
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -31,23 +35,25 @@ class ChangePasswordForm(FlaskForm):
 
 @bp.route("/", methods=["GET", "POST"])
 @signed_in
-@limiter.limit("10 per 15 minutes", methods=["POST"], key_func=lambda: f"pw:{current_user.id}")
 def index():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        ok, _ = verify_password(current_user.password_hash, form.current.data)
-        if not ok:
-            form.current.errors.append("That is not your current password.")
+        try:
+            change_password(current_user, form.current.data, form.new.data)
+        except Throttled as exc:
+            flash(str(exc), "error")
+            page = render_template("auth/account.html", form=form)
+            return page, 429, {"Retry-After": str(exc.retry_after)}
+        except WrongPassword as exc:
+            form.current.errors.append(str(exc))
+            if exc.warning:
+                flash(exc.warning, "warning")
+        except AccountError as exc:
+            form.new.errors.append(str(exc))
         else:
-            try:
-                set_password(current_user, form.new.data)
-            except AccountError as exc:
-                form.new.errors.append(str(exc))
-            else:
-                record("account.password", target=current_user.email)
-                db.session.commit()
-                # This session continues (with the new session version); every other one has ended.
-                login_user(current_user._get_current_object())
-                flash("Your password was changed. Other devices have been signed out.", "success")
-                return redirect(url_for("account.index"))
+            db.session.commit()
+            # This session continues (with the new session version); every other one has ended.
+            login_user(current_user._get_current_object())
+            flash("Your password was changed. Other devices have been signed out.", "success")
+            return redirect(url_for("account.index"))
     return render_template("auth/account.html", form=form)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
@@ -13,9 +14,11 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from toolkit.audit.services import record
+from toolkit.auth import throttling
 from toolkit.auth.models import ROLES, Organisation, User
 from toolkit.auth.passwords import hash_password, verify_password
 from toolkit.extensions import db
+from toolkit.throttle import give_back
 from toolkit.timeutil import utcnow
 
 MIN_PASSWORD_LENGTH = 10
@@ -99,31 +102,73 @@ def _dummy_hash() -> str:
     return hash_password(secrets.token_urlsafe(16))
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """Return the active user these credentials belong to, upgrading an old hash; audit the try."""
-    user = find_user(email)
-    ok = False
-    if user is not None and user.active and user.password_hash:
-        ok, new_hash = verify_password(user.password_hash, password)
-        if ok and new_hash:
-            user.password_hash = new_hash
-    else:
+def _password_matches(user: User | None, password: str) -> bool:
+    """Check the password of an active user, upgrading an old hash."""
+    if user is None or not user.active or not user.password_hash:
         # The same work for unknown accounts, so timing does not tell which emails exist.
         verify_password(_dummy_hash(), password)
-    if not ok:
+        return False
+    ok, new_hash = verify_password(user.password_hash, password)
+    if ok and new_hash:
+        user.password_hash = new_hash
+    return ok
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """What came of a sign-in attempt that was not throttled."""
+
+    user: User | None = None
+    warning: str = ""  # a wrong password, and a pause is near
+
+
+def sign_in(email: str, password: str, address: str) -> SignIn:
+    """Check credentials under the sign-in throttle (which may raise Throttled); audit the try."""
+    attempt = throttling.count_sign_in(email, address)
+    user = find_user(email)
+    if not _password_matches(user, password):
         # What was typed is never stored for an unknown account: people type passwords there.
+        target = user.email if user is not None else "(unknown account)"
+        organisation_id = getattr(user, "organisation_id", None)
+        closest = attempt.closest
         record(
             "login.failure",
-            target=user.email if user is not None else "(unknown account)",
+            target=target,
+            detail={"attempts_left": closest.left} if closest else None,
             actor=None,
-            organisation_id=getattr(user, "organisation_id", None),
+            organisation_id=organisation_id,
         )
+        throttling.audit_limits_reached(attempt, "login.throttled", target, organisation_id)
         db.session.commit()
-        return None
+        return SignIn(warning=throttling.warning(attempt))
     user.last_login_at = utcnow()
     record("login.success", target=user.email, actor=user)
     db.session.commit()
-    return user
+    throttling.signed_in(attempt, email, address)
+    return SignIn(user=user)
+
+
+class WrongPassword(AccountError):
+    """The current password given to change it was wrong."""
+
+    def __init__(self, warning: str) -> None:
+        super().__init__("That is not your current password.")
+        self.warning = warning
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password once the current one is checked, under its own throttle."""
+    attempt = throttling.count_password_change(user.id)
+    ok, _ = verify_password(user.password_hash, current)
+    if not ok:
+        throttling.audit_limits_reached(
+            attempt, "account.password_throttled", user.email, user.organisation_id
+        )
+        db.session.commit()
+        raise WrongPassword(throttling.warning(attempt))
+    give_back(attempt)
+    set_password(user, new)
+    record("account.password", target=user.email)
 
 
 def set_password(user: User, password: str) -> None:

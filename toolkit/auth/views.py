@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -21,27 +20,15 @@ from toolkit.auth.access import public, signed_in
 from toolkit.auth.forms import LoginForm, SetPasswordForm
 from toolkit.auth.services import (
     AccountError,
-    authenticate,
     end_sessions,
     set_password,
+    sign_in,
     user_for_set_password_token,
 )
-from toolkit.extensions import db, limiter
+from toolkit.auth.throttling import Throttled
+from toolkit.extensions import db
 
 bp = Blueprint("auth", __name__)
-
-
-def _login_account_key() -> str:
-    return "login-account:" + request.form.get("email", "").strip().lower()
-
-
-def _login_failed(response) -> bool:
-    # A successful sign-in redirects; anything else counts against the limit.
-    return response.status_code != 302
-
-
-def limiter_config(name: str) -> str:
-    return current_app.config[name]
 
 
 def _safe_next(target: str | None) -> str:
@@ -55,27 +42,25 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(
-    lambda: limiter_config("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_login_failed
-)
-@limiter.limit(
-    lambda: limiter_config("LOGIN_LIMIT_PER_ACCOUNT"),
-    key_func=_login_account_key,
-    methods=["POST"],
-    deduct_when=_login_failed,
-)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user is not None:
+        try:
+            outcome = sign_in(form.email.data, form.password.data, request.remote_addr or "")
+        except Throttled as exc:
+            flash(str(exc), "error")
+            page = render_template("auth/login.html", form=form)
+            return page, 429, {"Retry-After": str(exc.retry_after)}
+        if outcome.user is not None:
             session.clear()
-            login_user(user)
+            login_user(outcome.user)
             session.permanent = True
             return redirect(_safe_next(request.args.get("next")))
         flash("That email and password do not match an active account.", "error")
+        if outcome.warning:
+            flash(outcome.warning, "warning")
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form)
 
