@@ -96,3 +96,29 @@ def test_unknown_or_retired_lesson_is_not_found(client, login_as, runner, librar
     assert "Pressure to share pictures" not in client.get("/library/?q=pressure").get_data(
         as_text=True
     )
+
+
+def test_a_lesson_is_linted_and_rendered_once_not_on_every_view(
+    client, login_as, library, monkeypatch
+):
+    from toolkit.content import markdown
+    from toolkit.content.lint import engine
+
+    calls = {"lint": 0, "markdown": 0}
+
+    def counted(name, function):
+        def call(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(engine, "_lint_lesson", counted("lint", engine._lint_lesson))
+    monkeypatch.setattr(markdown._parser, "render", counted("markdown", markdown._parser.render))
+    login_as("teacher")
+    first = client.get("/library/markets-14-18").get_data(as_text=True)
+    assert calls["lint"] == 1 and calls["markdown"] > 0
+    seen = dict(calls)
+    again = client.get("/library/markets-14-18").get_data(as_text=True)
+    assert calls == seen  # the second view reused both
+    assert again.count('class="block') == first.count('class="block') > 0

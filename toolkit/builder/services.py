@@ -20,6 +20,8 @@ from toolkit.builder.actions import MAX_POSITION
 from toolkit.builder.diffing import side_by_side, version_lines
 from toolkit.builder.models import LessonDraft
 from toolkit.builder.state import (
+    MAX_BLOCK_TEXT,
+    MAX_BLOCKS,
     REQUIRED_KINDS,
     BuilderError,
     ItemState,
@@ -35,8 +37,9 @@ from toolkit.extensions import db
 from toolkit.inputs import whole_number
 from toolkit.timeutil import utcnow
 
+DRAFT_FIELDS = frozenset({"title", "minutes", "summary", "objectives"})
+DRAFT_BLOCK_FIELDS = frozenset({"item", "body", "title", "minutes"})
 VISIBILITIES = {"private": "Only me", "school": "Everyone at my school (read and copy)"}
-MAX_TEXT = 20_000
 CREATION_KEY = re.compile(r"[0-9a-f]{32}")
 
 
@@ -325,7 +328,12 @@ def _apply_item(item: ItemState, fields, n: int) -> None:
     version = db.session.get(BlockVersion, item.block_version_id)
     body = fields.get(f"body-{n}")
     if body is not None:
-        body = body.replace("\r\n", "\n").strip()[:MAX_TEXT]
+        body = body.replace("\r\n", "\n").strip()
+        if len(body) > MAX_BLOCK_TEXT:
+            raise BuilderError(
+                f"Block {n + 1}: the text is {len(body):,} characters; a block may have at most "
+                f"{MAX_BLOCK_TEXT:,}. Shorten it, or split it with another block."
+            )
         item.override_body = None if body == version.body.strip() else body
     title = fields.get(f"title-{n}")
     if title is not None:
@@ -360,6 +368,19 @@ def delete(lesson: Lesson) -> None:
     record("lesson.delete", target=lesson.slug)
 
 
+def is_draft_field(name: str) -> bool:
+    """Whether a form field is one a draft keeps: the lesson's details and each block's text."""
+    if name in DRAFT_FIELDS:
+        return True
+    prefix, _, number = name.partition("-")
+    return (
+        prefix in DRAFT_BLOCK_FIELDS
+        and number.isascii()
+        and number.isdigit()
+        and (int(number) < MAX_BLOCKS)
+    )
+
+
 def save_draft(lesson: Lesson, user, base_version: int, fields: dict) -> datetime | None:
     """Keep the editor's unsaved fields (autosave); None if the lesson moved on since base_version.
 
@@ -376,7 +397,7 @@ def save_draft(lesson: Lesson, user, base_version: int, fields: dict) -> datetim
     )
     if base_id is None:
         return None
-    data = {k: str(v)[:MAX_TEXT] for k, v in fields.items() if k != "csrf_token"}
+    data = {k: str(v)[:MAX_BLOCK_TEXT] for k, v in fields.items() if is_draft_field(k)}
     table = LessonDraft.__table__
     row = (
         select(

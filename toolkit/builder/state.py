@@ -19,6 +19,12 @@ from toolkit.extensions import db
 from toolkit.timeutil import utcnow
 
 REQUIRED_KINDS = ("safeguarding-note", "help-and-reporting")
+# What a teacher's text may add up to. The largest library lesson has 13 blocks and 20 KB in
+# all; these leave room for any real lesson and bound the work every view and printout does on
+# it (Markdown and the linter read text in linear time, but not for free).
+MAX_BLOCK_TEXT = 20_000
+MAX_BLOCKS = 40
+MAX_LESSON_TEXT = 60_000
 
 
 class BuilderError(ValueError):
@@ -86,6 +92,21 @@ def state_of(version: LessonVersion) -> LessonState:
     )
 
 
+def check_size(state: LessonState) -> None:
+    """Refuse a lesson with more blocks or rewritten text than the limits allow."""
+    if len(state.items) > MAX_BLOCKS:
+        raise BuilderError(
+            f"A lesson may have at most {MAX_BLOCKS} blocks; this one has {len(state.items)}. "
+            "Remove some, or split it into two lessons."
+        )
+    written = sum(len(item.override_body or "") for item in state.items)
+    if written > MAX_LESSON_TEXT:
+        raise BuilderError(
+            f"The rewritten blocks add up to {written:,} characters; a lesson may have at most "
+            f"{MAX_LESSON_TEXT:,}. Shorten some of them, or split the lesson into two."
+        )
+
+
 def find_draft(lesson: Lesson, user) -> LessonDraft | None:
     """The user's autosaved draft of a lesson, if any."""
     return db.session.scalars(
@@ -102,6 +123,7 @@ def write_version(
     current = lesson.current_version
     if base_version is not None and current is not None and current.number != base_version:
         raise EditConflict(lesson, base_version)
+    check_size(state)
     topics = {
         t.slug: t for t in db.session.scalars(select(Topic).where(Topic.slug.in_(state.topics)))
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import nh3
@@ -96,6 +97,12 @@ def writing_space(kind: str, count: int) -> str:
     return f'<div class="write-lines" role="presentation">{lines}</div>'
 
 
+# Rendered Markdown by text: a lesson page renders the same blocks on every view, and
+# markdown-it reads bracket-heavy text at about 30 microseconds a character.
+RENDER_CACHE_SIZE = 1024
+
+
+@lru_cache(maxsize=RENDER_CACHE_SIZE)
 def render_markdown(text: str) -> Markup:
     """Render lesson Markdown to sanitised HTML; [lines: N] and [draw: N] leave space to work."""
     html = sanitise(_parser.render(strip_waivers(text)))
@@ -104,6 +111,7 @@ def render_markdown(text: str) -> Markup:
     return Markup(html)  # noqa: S704 (sanitised above)
 
 
+@lru_cache(maxsize=RENDER_CACHE_SIZE)
 def render_inline(text: str) -> Markup:
     """Render one line of Markdown (titles, objectives) without a wrapping paragraph."""
     html = sanitise(_parser.renderInline(strip_waivers(text)))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -22,6 +25,10 @@ from toolkit.content.lint.text import BlockText
 # band of its max_age (its hardest reader is its oldest).
 BAND_MAX_AGES = (("4-7", 7), ("7-11", 11), ("11-14", 14), ("14-18", 99))
 META_RULE = "WAIVER"
+# Findings of the lessons linted last, by content: a few hundred lessons and drafts at most.
+LINT_CACHE_SIZE = 512
+_lint_cache: OrderedDict[bytes, tuple[Finding, ...]] = OrderedDict()
+_cache_lock = threading.Lock()
 UNUSED_ADVICE = (
     "remove it (or keep it only if the text is about to change), so that review lists only "
     "waivers that matter"
@@ -171,7 +178,28 @@ def lint_block(block: BlockDoc, band: str, helplines: Iterable[str] = ()) -> lis
 
 
 def lint_lesson(lesson: LessonDoc, helplines: Iterable[str] = ()) -> list[Finding]:
-    """Lint a lesson: its front matter, every block it uses, and the lesson-level rules."""
+    """Lint a lesson: its front matter, every block it uses, and the lesson-level rules.
+
+    Results are kept per content (the lesson document's every field, and the helplines), so a
+    page that shows a lesson's findings lints each version or draft once, not on every view.
+    """
+    helplines = tuple(sorted(set(helplines)))
+    # repr covers every field of the document, its items and blocks (paths and lines included).
+    key = hashlib.sha256(repr((lesson, helplines)).encode()).digest()
+    with _cache_lock:
+        found = _lint_cache.get(key)
+        if found is not None:
+            _lint_cache.move_to_end(key)
+            return list(found)
+    found = tuple(_lint_lesson(lesson, helplines))
+    with _cache_lock:
+        _lint_cache[key] = found
+        if len(_lint_cache) > LINT_CACHE_SIZE:
+            _lint_cache.popitem(last=False)
+    return list(found)
+
+
+def _lint_lesson(lesson: LessonDoc, helplines: Iterable[str]) -> list[Finding]:
     hits = _lesson_hits(lesson, known_numbers(helplines))
     waivers = Waivers()
     waivers.add_lesson(lesson)
