@@ -188,9 +188,9 @@ def test_events_csv_streams_in_order(ctx):
 
 
 def test_last_possible_date_and_huge_page_numbers_are_read(app, client, login_as):
-    login_as("admin")
+    admin = login_as("admin")
     day = utcnow().replace(hour=23, minute=59, second=59, microsecond=500_000)
-    _add(app, "content.load", target="late", at=day)
+    _add(app, "content.load", target="late", at=day, organisation_id=admin.organisation_id)
     for query in (
         "until=9999-12-31",
         f"until={day.date().isoformat()}",
