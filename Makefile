@@ -64,6 +64,7 @@ test: install-test
 bench: install-test
 	$(BIN)/python bench/exports.py
 	$(BIN)/python bench/search_library.py
+	$(BIN)/python bench/lesson_view.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
