@@ -25,7 +25,7 @@ from toolkit.extensions import db
 from toolkit.timeutil import utcnow
 
 UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
-RATE_PATTERN = re.compile(r"(\d+)\s+per\s+(\d+\s+)?(second|minute|hour|day)s?")
+RATE_PATTERN = re.compile(r"(?<!\d)(\d++)\s++per\s++(\d++\s++)?(second|minute|hour|day)s?")
 
 
 @dataclass(frozen=True)
