@@ -26,6 +26,9 @@ def test_a_block_longer_than_the_limit_is_refused_and_kept_as_a_draft(
     assert f"at most {MAX_BLOCK_TEXT:,}" in page
     number, items = current(app, slug)
     assert number == 1 and all(body is None for _, _, body in items)  # nothing cut and saved
+    with app.app_context():
+        draft = db.session.scalars(select(LessonDraft)).one()
+        assert draft.data["body-2"] == fields["body-2"]  # kept whole to be shortened
 
 
 def test_a_lesson_whose_rewrites_add_up_past_the_limit_is_refused(app, client, login_as, library):

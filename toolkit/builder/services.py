@@ -397,7 +397,9 @@ def save_draft(lesson: Lesson, user, base_version: int, fields: dict) -> datetim
     )
     if base_id is None:
         return None
-    data = {k: str(v)[:MAX_BLOCK_TEXT] for k, v in fields.items() if is_draft_field(k)}
+    # Twice a block's limit: text pasted past the limit is refused on save, and the draft keeps
+    # it whole for the teacher to shorten.
+    data = {k: str(v)[: 2 * MAX_BLOCK_TEXT] for k, v in fields.items() if is_draft_field(k)}
     table = LessonDraft.__table__
     row = (
         select(
