@@ -85,10 +85,9 @@ def _migrated(database_url, tmp_path_factory) -> None:
         db.engine.dispose()
 
 
-@pytest.fixture
-def app(database_url, _migrated, tmp_path):
-    """The app on empty tables. No app context is left pushed: each request gets its own."""
-    app = create_app(config_for_tests(database_url, tmp_path))
+def app_on_empty_tables(config: dict):
+    """Yield an app made with config on empty tables, and empty them again afterwards."""
+    app = create_app(config)
     with app.app_context():
         empty_tables()
     yield app
@@ -96,6 +95,12 @@ def app(database_url, _migrated, tmp_path):
         db.session.remove()
         empty_tables()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url, _migrated, tmp_path):
+    """The app on empty tables. No app context is left pushed: each request gets its own."""
+    yield from app_on_empty_tables(config_for_tests(database_url, tmp_path))
 
 
 @pytest.fixture

@@ -20,11 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.exceptions import HTTPException
 
-from tests.conftest import PASSWORD, config_for_tests, empty_tables
+from tests.conftest import PASSWORD, app_on_empty_tables, config_for_tests
 from tests.library_files import lesson_text, make_library
 from toolkit import create_app
 from toolkit.auth.access import PUBLIC
-from toolkit.extensions import db
 
 EXAMPLES_PER_ROUTE = 40
 # GET pages not scraped for form fields: they render PDFs (slow) or end the session.
@@ -146,21 +145,13 @@ def _sign_in(client, email: str) -> None:
 
 @pytest.fixture
 def walk_app(database_url, _migrated, tmp_path):
-    app = create_app(
-        config_for_tests(
-            database_url,
-            tmp_path,
-            WTF_CSRF_ENABLED=True,
-            EXPORT_QUEUE_FILE=str(tmp_path / "jobs.db"),
-        )
+    config = config_for_tests(
+        database_url,
+        tmp_path,
+        WTF_CSRF_ENABLED=True,
+        EXPORT_QUEUE_FILE=str(tmp_path / "jobs.db"),
     )
-    with app.app_context():
-        empty_tables()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        empty_tables()
-        db.engine.dispose()
+    yield from app_on_empty_tables(config)
 
 
 def _build_world(app, make_user, tmp_path) -> tuple[World, str, object]:

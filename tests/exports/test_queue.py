@@ -28,8 +28,8 @@ PACK = {
 }
 
 
-@pytest.mark.parametrize("broker", ["sqlite", "redis"])
-def test_pack_job_is_queued_then_run_by_a_worker(app, client, teacher, broker, tmp_path):
+def use_broker(app, broker: str, tmp_path: Path) -> None:
+    """Point the queue at Redis (skipping when no server answers) or at Huey's SQLite file."""
     if broker == "redis":
         url = os.environ.get("TOOLKIT_TEST_REDIS_URL")
         if not url:
@@ -37,6 +37,11 @@ def test_pack_job_is_queued_then_run_by_a_worker(app, client, teacher, broker, t
         app.config["REDIS_URL"] = url
     else:
         app.config["EXPORT_QUEUE_FILE"] = str(tmp_path / "jobs.db")
+
+
+@pytest.mark.parametrize("broker", ["sqlite", "redis"])
+def test_pack_job_is_queued_then_run_by_a_worker(app, client, teacher, broker, tmp_path):
+    use_broker(app, broker, tmp_path)
     huey = get_huey(app)
     huey.flush()
     assert type(huey).__name__ == ("RedisHuey" if broker == "redis" else "SqliteHuey")
@@ -125,13 +130,7 @@ def wait_for(check, what: str, log: Path, seconds: float = 120):
 def test_a_pack_survives_its_worker_being_killed(
     app, client, teacher, database_url, tmp_path, broker, attempts
 ):
-    if broker == "redis":
-        url = os.environ.get("TOOLKIT_TEST_REDIS_URL")
-        if not url:
-            pytest.skip("no Redis server: make test sets TOOLKIT_TEST_REDIS_URL when one answers")
-        app.config["REDIS_URL"] = url
-    else:
-        app.config["EXPORT_QUEUE_FILE"] = str(tmp_path / "jobs.db")
+    use_broker(app, broker, tmp_path)
     app.config.update(
         EXPORT_JOB_HEARTBEAT_SECONDS=0.2, EXPORT_JOB_TIMEOUT_SECONDS=2, EXPORT_JOB_ATTEMPTS=attempts
     )
