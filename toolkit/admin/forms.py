@@ -29,6 +29,13 @@ class SchoolForm(FlaskForm):
     name = StringField("School name", validators=[DataRequired(), Length(max=200)])
     country = SelectField("Country", validators=[DataRequired()])
     paper_size = RadioField("Default paper size", choices=options(PAPER_LABELS.items()))
+    safeguarding_role = StringField(
+        "Title of the safeguarding role",
+        validators=[Length(max=80)],
+        description="What your school calls the person pupils' concerns go to, as printed on "
+        "plans and letters: e.g. “designated safeguarding lead” (England and Wales), "
+        "“designated liaison person” (Ireland). Leave it empty to use your country's usual title.",
+    )
     safeguarding_lead = StringField(
         "Safeguarding lead line",
         validators=[Length(max=300)],

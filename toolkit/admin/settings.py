@@ -16,6 +16,8 @@ from sqlalchemy import select
 from toolkit.audit.services import record
 from toolkit.auth.models import PAPER_SIZES, Organisation
 from toolkit.content import repository
+from toolkit.content.countrytext import DEFAULT_SAFEGUARDING_ROLE
+from toolkit.content.models import Country
 from toolkit.extensions import db
 from toolkit.uploads import LOGO_FOLDER, LOGO_NAME, MAX_LOGO_BYTES, strict_decoding
 
@@ -42,6 +44,7 @@ class SchoolSettings:
     country_name: str
     paper_size: str
     safeguarding_lead: str
+    safeguarding_role: str  # as printed: the school's own title, else its country's usual one
     has_logo: bool
 
 
@@ -53,8 +56,17 @@ def school_settings(org: Organisation) -> SchoolSettings:
         country_name=names.get(org.country, org.country),
         paper_size=org.paper_size,
         safeguarding_lead=org.safeguarding_lead,
+        safeguarding_role=safeguarding_role(org),
         has_logo=logo_path(org) is not None,
     )
+
+
+def safeguarding_role(org: Organisation) -> str:
+    """The title of the school's child-protection lead: its own, else its country's usual one."""
+    if org.safeguarding_role:
+        return org.safeguarding_role
+    usual = db.session.scalar(select(Country.safeguarding_role).where(Country.code == org.country))
+    return usual or DEFAULT_SAFEGUARDING_ROLE
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -138,6 +150,7 @@ def update_school(
     country: str,
     paper_size: str,
     safeguarding_lead: str,
+    safeguarding_role: str = "",
     logo: bytes | None = None,
     remove_logo: bool = False,
 ) -> list[str]:
@@ -157,6 +170,7 @@ def update_school(
         "country": country,
         "paper_size": paper_size,
         "safeguarding_lead": safeguarding_lead.strip(),
+        "safeguarding_role": " ".join(safeguarding_role.split()),
     }
     changed = {k: v for k, v in values.items() if getattr(org, k) != v}
     for key, value in changed.items():

@@ -162,6 +162,7 @@ def school():
                 country=form.country.data,
                 paper_size=form.paper_size.data,
                 safeguarding_lead=form.safeguarding_lead.data or "",
+                safeguarding_role=form.safeguarding_role.data or "",
                 logo=data or None,
                 remove_logo=form.remove_logo.data,
             )

@@ -24,6 +24,8 @@ class Organisation(db.Model):
     country: Mapped[str] = mapped_column(String(2), default="GB")
     paper_size: Mapped[str] = mapped_column(String(10), default="a4")
     safeguarding_lead: Mapped[str] = mapped_column(String(300), default="")
+    # The title of that role at this school; "" means the country's usual title.
+    safeguarding_role: Mapped[str] = mapped_column(String(80), default="")
     logo_filename: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -78,6 +78,8 @@ def country_data(country) -> dict:
         "country": country.code,
         "name": country.name,
         "language": country.language,
+        "safeguarding_role": country.safeguarding_role or None,
+        "safeguarding_role_source": country.safeguarding_role_source,
         "emergency": {
             "number": country.emergency_number,
             "note": country.emergency_note,
@@ -88,13 +90,17 @@ def country_data(country) -> dict:
     }
     if not country.emergency_note:
         del data["emergency"]["note"]
+    data = {k: v for k, v in data.items() if v is not None}
     for route in country.routes:
         entry = {
             "id": route.slug,
             "name": route.name,
-            "kind": route.kind,
+            "role": route.role,
             "purpose": route.purpose,
             "audience": route.audience,
+            "min_age": route.min_age,
+            "max_age": route.max_age,
+            "serves_parents": route.serves_parents or None,
             "phone": route.phone,
             "web": route.web,
             "hours": route.hours,
@@ -102,6 +108,7 @@ def country_data(country) -> dict:
             "anonymous": route.anonymous,
             "source": route.source,
             "checked": route.checked,
+            "evidence": route.evidence or None,
         }
         data["routes"].append({k: v for k, v in entry.items() if v is not None})
     return data

@@ -186,6 +186,10 @@ def _load_helplines(library: Library, report: LoadReport) -> None:
         country.emergency_note = entry.emergency.note
         country.emergency_source = str(entry.emergency.source)
         country.emergency_checked = entry.emergency.checked
+        country.safeguarding_role = entry.safeguarding_role
+        country.safeguarding_role_source = (
+            str(entry.safeguarding_role_source) if entry.safeguarding_role_source else None
+        )
         country.content_hash = content_hash
         for position, route in enumerate(entry.routes):
             country.routes.append(
@@ -193,9 +197,12 @@ def _load_helplines(library: Library, report: LoadReport) -> None:
                     slug=route.id,
                     position=position,
                     name=route.name,
-                    kind=route.kind,
+                    role=route.role,
                     purpose=route.purpose,
                     audience=route.audience,
+                    min_age=route.min_age,
+                    max_age=route.max_age,
+                    serves_parents=route.serves_parents,
                     phone=route.phone,
                     web=str(route.web) if route.web else None,
                     hours=route.hours,
@@ -203,6 +210,7 @@ def _load_helplines(library: Library, report: LoadReport) -> None:
                     anonymous=route.anonymous,
                     source=str(route.source),
                     checked=route.checked,
+                    evidence=route.evidence,
                 )
             )
     db.session.flush()

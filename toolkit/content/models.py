@@ -54,6 +54,9 @@ class Country(db.Model):
     emergency_note: Mapped[str] = mapped_column(String(300), default="")
     emergency_source: Mapped[str] = mapped_column(String(500))
     emergency_checked: Mapped[dt.date]
+    # The usual title of a school's child-protection lead in this country ("" means the default).
+    safeguarding_role: Mapped[str] = mapped_column(String(80), default="")
+    safeguarding_role_source: Mapped[str | None] = mapped_column(String(500))
     content_hash: Mapped[str] = mapped_column(String(64))
 
     routes: Mapped[list[HelpRoute]] = relationship(
@@ -71,9 +74,12 @@ class HelpRoute(db.Model):
     country_code: Mapped[str] = mapped_column(ForeignKey("country.code"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(30))
+    role: Mapped[str] = mapped_column(String(30))
     purpose: Mapped[str] = mapped_column(Text)
     audience: Mapped[str] = mapped_column(String(300))
+    min_age: Mapped[int | None]
+    max_age: Mapped[int | None]
+    serves_parents: Mapped[bool] = mapped_column(default=False)
     phone: Mapped[str | None] = mapped_column(String(30))
     web: Mapped[str | None] = mapped_column(String(500))
     hours: Mapped[str | None] = mapped_column(String(200))
@@ -81,6 +87,7 @@ class HelpRoute(db.Model):
     anonymous: Mapped[bool | None]
     source: Mapped[str] = mapped_column(String(500))
     checked: Mapped[dt.date]
+    evidence: Mapped[str] = mapped_column(Text, default="")
 
     country: Mapped[Country] = relationship(back_populates="routes")
 

@@ -39,15 +39,20 @@ BlockKind = Literal[
 BLOCK_KINDS: tuple[str, ...] = get_args(BlockKind)
 Audience = Literal["teacher", "pupil", "parent"]
 AUDIENCES: tuple[str, ...] = get_args(Audience)
-RouteKind = Literal[
+# What a help route is for. Lessons name routes by role ({route:<role>}), never by name, so that
+# one lesson text fits every country (docs/helplines-format.md).
+RouteRole = Literal[
     "child-helpline",
     "csam-hotline",
     "image-removal",
     "police-report",
+    "parent-line",
+    "relationship-abuse",
+    "adult-image-abuse",
     "online-harm-report",
-    "adult-support",
 ]
-ROUTE_KINDS: tuple[str, ...] = get_args(RouteKind)
+ROUTE_ROLES: tuple[str, ...] = get_args(RouteRole)
+ADULT_AGE = 18
 BANDS: tuple[str, ...] = get_args(BandSlug)
 
 
@@ -151,9 +156,12 @@ class EmergencyNumber(Strict):
 class Route(Strict):
     id: Slug
     name: Text
-    kind: RouteKind
+    role: RouteRole
     purpose: Text
     audience: Text
+    min_age: int | None = Field(default=None, ge=0, le=120)  # youngest age served, as stated
+    max_age: int | None = Field(default=None, ge=0, le=120)  # oldest age served; None: no limit
+    serves_parents: bool = False  # parents and carers may use it too
     phone: Phone | None = None
     web: HttpsUrl | None = None
     hours: str | None = None
@@ -161,17 +169,29 @@ class Route(Strict):
     anonymous: bool | None = None
     source: HttpUrl  # the page read; some official pages are still served over http
     checked: dt.date
+    evidence: str = ""  # the words on the source page that confirm the facts above
 
     @model_validator(mode="after")
     def _reachable(self):
         if not self.phone and not self.web:
             raise ValueError("a route needs a phone number or a web address")
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            raise ValueError("min_age is above max_age")
+        if self.role == "adult-image-abuse" and not self.adults_only:
+            raise ValueError("an adult-image-abuse route serves adults only: set min_age: 18")
         return self
+
+    @property
+    def adults_only(self) -> bool:
+        return self.min_age is not None and self.min_age >= ADULT_AGE
 
 
 class CountryHelplines(Strict):
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
     name: Text
     language: str = ""
+    # The usual title of a school's child-protection lead there; a school may set its own.
+    safeguarding_role: Annotated[str, StringConstraints(max_length=80)] = ""
+    safeguarding_role_source: HttpUrl | None = None
     emergency: EmergencyNumber
     routes: list[Route] = Field(min_length=1)

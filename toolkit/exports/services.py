@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from toolkit.admin.settings import safeguarding_role
 from toolkit.auth.models import Organisation
 from toolkit.content.access import can_read
 from toolkit.content.documents import LessonDoc
@@ -99,8 +100,9 @@ def school_info(org: Organisation | None, upload_dir: str | None) -> SchoolInfo:
         if path.is_file():
             stat = path.stat()
             logo_url, logo_stamp = f"{UPLOAD_SCHEME}/{name}", (name, stat.st_size, stat.st_mtime_ns)
-    school = School(org.name, org.safeguarding_lead or "", logo_url)
-    return SchoolInfo(school, (org.name, org.safeguarding_lead, logo_stamp))
+    role = safeguarding_role(org)
+    school = School(org.name, org.safeguarding_lead or "", logo_url, role)
+    return SchoolInfo(school, (org.name, org.safeguarding_lead, role, logo_stamp))
 
 
 def country_codes() -> set[str]:
@@ -119,13 +121,17 @@ def country_data(code: str) -> dict | None:
         "name": country.name,
         "emergency_number": country.emergency_number,
         "emergency_note": country.emergency_note,
+        "safeguarding_role": country.safeguarding_role,
         "content_hash": country.content_hash,
         "routes": [
             {
                 "name": r.name,
-                "kind": r.kind,
+                "role": r.role,
                 "purpose": r.purpose,
                 "audience": r.audience,
+                "min_age": r.min_age,
+                "max_age": r.max_age,
+                "serves_parents": r.serves_parents,
                 "phone": r.phone,
                 "web": r.web,
                 "hours": r.hours,
@@ -196,7 +202,7 @@ def print_html(
 ) -> str:
     """The print HTML of one lesson's documents (the PDF's input and the browser preview)."""
     (source,) = sources
-    lesson = print_lesson(source.doc, source.version, source.band_name, country)
+    lesson = print_lesson(source.doc, source.version, source.band_name, country, school)
     documents = documents_for(lesson, school, options, date)
     title = f"{lesson.title}: {', '.join(d.title.lower() for d in documents)}"
     description = (
@@ -351,7 +357,9 @@ class _Chunk:
 def _unit_html(unit: _Unit, lessons: dict, school: School, country: dict, date: str) -> str:
     source = unit.source
     if source.slug not in lessons:
-        lessons[source.slug] = print_lesson(source.doc, source.version, source.band_name, country)
+        lessons[source.slug] = print_lesson(
+            source.doc, source.version, source.band_name, country, school
+        )
     lesson = lessons[source.slug]
     template = current_app.jinja_env.from_string(UNIT_TEMPLATE)
     return template.render(

@@ -6,22 +6,32 @@ same data feeds the HTML preview, the PDF and the cache key.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
 
+from toolkit.content.countrytext import (
+    DEFAULT_SAFEGUARDING_ROLE,
+    EMERGENCY,
+    FALLBACKS,
+    ROUTE_PREFIX,
+    SAFEGUARDING_ROLE,
+    localise,
+)
 from toolkit.content.documents import LessonDoc
 from toolkit.content.labels import AUDIENCE_LABELS, KIND_LABELS
 from toolkit.content.markdown import render_inline, render_markdown
+from toolkit.content.schema import ADULT_AGE, ROUTE_ROLES
 from toolkit.exports.options import DOCUMENTS, PACK_DOCUMENTS, ExportOptions
 
-# Routes for adults (parents' and professionals' lines) are printed only for the oldest band.
-ADULT_ROUTE_KIND = "adult-support"
+# Adults' image-abuse routes are of use to a teacher only around the oldest band.
+ADULT_IMAGE_ROLE = "adult-image-abuse"
+PARENT_ROLE = "parent-line"
 ADULT_BAND = "14-18"
 # What pupils themselves are shown. Younger children get the child helpline (and the emergency
 # number) only: the other routes' purposes speak of nude images and abuse, which the content
-# guide keeps out of 4-7 and 7-11 material; teachers and parents still see every route.
-PUPIL_ROUTE_KINDS = {
+# guide keeps out of 4-7 and 7-11 material; teachers and parents still see their routes.
+PUPIL_ROUTE_ROLES = {
     "4-7": {"child-helpline"},
     "7-11": {"child-helpline"},
 }
@@ -32,12 +42,13 @@ class School:
     name: str
     safeguarding_lead: str = ""
     logo_url: str | None = None
+    safeguarding_role: str = DEFAULT_SAFEGUARDING_ROLE  # the title of that role at this school
 
 
 @dataclass(frozen=True)
 class Route:
     name: str
-    kind: str
+    role: str
     purpose: str
     audience: str
     phone: str | None
@@ -45,6 +56,38 @@ class Route:
     hours: str | None
     cost: str | None
     anonymous: bool | None
+    min_age: int | None = None
+    max_age: int | None = None
+    serves_parents: bool = False
+
+    @property
+    def adults_only(self) -> bool:
+        return self.min_age is not None and self.min_age >= ADULT_AGE
+
+    @property
+    def ages(self) -> str:
+        """The ages it serves, as printed for a teacher ("" when the service states none)."""
+        if self.min_age is not None and self.max_age is not None:
+            return f"ages {self.min_age} to {self.max_age}"
+        if self.min_age is not None:
+            return f"ages {self.min_age} and over"
+        if self.max_age is not None:
+            return f"under {self.max_age + 1}"
+        return ""
+
+    def serves_ages(self, youngest: int, oldest: int) -> bool:
+        """Whether some child of these ages may use it."""
+        too_old = self.min_age is not None and self.min_age > oldest
+        too_young = self.max_age is not None and self.max_age < youngest
+        return not (too_old or too_young or self.adults_only)
+
+    @property
+    def contact(self) -> str:
+        """How to reach it, short: the phone number, else the web address without its scheme."""
+        if self.phone:
+            return self.phone
+        web = (self.web or "").removeprefix("https://").removeprefix("http://")
+        return web.removeprefix("www.").rstrip("/")
 
 
 @dataclass(frozen=True)
@@ -53,8 +96,15 @@ class HelpRoutes:
     country_name: str
     emergency_number: str
     emergency_note: str
-    routes: tuple[Route, ...]
+    routes: tuple[Route, ...]  # what a teacher is shown
     for_pupils: tuple[Route, ...] = ()
+    for_parents: tuple[Route, ...] = ()
+    every: tuple[Route, ...] = ()  # every route of the country, whatever the band
+    band: str = ""
+
+    def usable_by_pupils(self, route: Route) -> bool:
+        """Whether a pupil of the band may use a route (whatever its role)."""
+        return route.serves_ages(*band_ages(self.band)) and route.role != PARENT_ROLE
 
 
 @dataclass
@@ -178,31 +228,70 @@ def split_cards(body: str) -> tuple[str, list[tuple[str, str]]]:
     return intro, [(title, body[start:end]) for title, start, end in cards]
 
 
+def band_ages(band: str) -> tuple[int, int]:
+    youngest, _, oldest = band.partition("-")
+    return int(youngest), int(oldest)
+
+
 def help_routes(country: dict, band: str) -> HelpRoutes:
-    """A country's routes for a lesson's band (adult-support lines only for 14-18)."""
-    routes = tuple(
-        Route(**{k: r.get(k) for k in Route.__dataclass_fields__})
+    """A country's routes for each reader of a lesson's documents.
+
+    Pupils never see a route for adults (ROUTE-AGE) or one for ages outside their band; parents
+    see the routes that serve parents; teachers see every route, with the ages it serves.
+    """
+    every = tuple(
+        Route(**{k: r.get(k) for k in Route.__dataclass_fields__ if k in r})
         for r in country["routes"]
-        if r["kind"] != ADULT_ROUTE_KIND or band == ADULT_BAND
     )
-    pupil_kinds = PUPIL_ROUTE_KINDS.get(band)
-    return HelpRoutes(
+    pupil_roles = PUPIL_ROUTE_ROLES.get(band)
+    help = HelpRoutes(
         country_code=country["code"],
         country_name=country["name"],
         emergency_number=country["emergency_number"],
         emergency_note=country["emergency_note"],
-        routes=routes,
-        for_pupils=tuple(r for r in routes if pupil_kinds is None or r.kind in pupil_kinds),
+        routes=tuple(r for r in every if r.role != ADULT_IMAGE_ROLE or band == ADULT_BAND),
+        for_parents=tuple(r for r in every if r.role == PARENT_ROLE or r.serves_parents),
+        every=every,
+        band=band,
     )
+    for_pupils = tuple(
+        r
+        for r in every
+        if help.usable_by_pupils(r) and (pupil_roles is None or r.role in pupil_roles)
+    )
+    return replace(help, for_pupils=for_pupils)
 
 
-def print_lesson(doc: LessonDoc, version: int, band_name: str, country: dict) -> PrintLesson:
-    """Turn a lesson document into the print templates' data."""
+def placeholder_values(help: HelpRoutes, school: School, for_pupils: bool) -> dict[str, str]:
+    """What each placeholder of a lesson text prints for this country and school."""
+    routes = [r for r in help.every if help.usable_by_pupils(r)] if for_pupils else help.every
+    values = {EMERGENCY: help.emergency_number, SAFEGUARDING_ROLE: school.safeguarding_role}
+    for role in ROUTE_ROLES:
+        named = [f"**{r.name}** ({r.contact})" for r in routes if r.role == role]
+        values[ROUTE_PREFIX + role] = " or ".join(named) if named else FALLBACKS[role]
+    return values
+
+
+def print_lesson(
+    doc: LessonDoc, version: int, band_name: str, country: dict, school: School | None = None
+) -> PrintLesson:
+    """Turn a lesson document into the print templates' data, for one country and school."""
+    help = help_routes(country, doc.band)
+    school = school or School(name="")
+    values = {
+        audience: placeholder_values(help, school, for_pupils=audience == "pupil")
+        for audience in ("pupil", "teacher")
+    }
     blocks = []
     clock = 0
     card_number = 0
     for item in doc.items:
         block = item.block
+        body = localise(
+            block.body,
+            help.country_code,
+            values["pupil" if block.audience == "pupil" else "teacher"],
+        )
         print_block = PrintBlock(
             slug=block.slug,
             title=block.title,
@@ -212,10 +301,10 @@ def print_lesson(doc: LessonDoc, version: int, band_name: str, country: dict) ->
             audience_label=AUDIENCE_LABELS.get(block.audience, block.audience),
             minutes=item.minutes,
             start=clock,
-            html=render_markdown(block.body),
+            html=render_markdown(body),
         )
         if block.kind == "scenario":
-            intro, cards = split_cards(block.body)
+            intro, cards = split_cards(body)
             print_block.intro_html = render_markdown(intro)
             for title, body in cards:
                 card_number += 1
@@ -235,7 +324,7 @@ def print_lesson(doc: LessonDoc, version: int, band_name: str, country: dict) ->
         objectives=[render_inline(o) for o in doc.objectives],
         vocabulary=[dict(v) for v in doc.vocabulary],
         blocks=blocks,
-        help=help_routes(country, doc.band),
+        help=help,
     )
 
 

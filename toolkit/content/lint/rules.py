@@ -6,7 +6,7 @@ module says which check reports which rule and how each rule is presented to an 
 
 from __future__ import annotations
 
-from toolkit.content.lint import phrases, pii, pupil, reading, structure
+from toolkit.content.lint import country, phrases, pii, pupil, reading, structure
 from toolkit.content.lint.base import ERROR, WARNING, BlockCheck, LessonCheck, Rule
 
 _RULES = [
@@ -158,6 +158,37 @@ _RULES = [
         "Data minimisation (UK GDPR; ICO guidance for edtech)",
     ),
     Rule(
+        "COUNTRY",
+        ERROR,
+        "One text for every country",
+        "Name a help route by its role with a placeholder, e.g. {route:image-removal}, "
+        "{route:child-helpline}, {emergency}; write {safeguarding-role} for the school's "
+        "safeguarding lead; put law in [country: XX] ... [country: other] ... [country: end] "
+        "sections (docs/lesson-format.md).",
+        "A lesson printed in Madrid must not send a pupil to a British service; the export fills "
+        "each placeholder with the school's country's route.",
+        "Each country's own help services; the content guide's COUNTRY rule",
+    ),
+    Rule(
+        "ROUTE-AGE",
+        ERROR,
+        "Routes for the reader's age",
+        "Name only routes that serve children in a pupil's text; adults' image-abuse help and "
+        "parent lines belong in teacher and parent text.",
+        "An adults-only service turns a child away, at the moment they finally asked for help.",
+        "The services' own eligibility rules",
+    ),
+    Rule(
+        "DISCLOSE",
+        ERROR,
+        "A disclosure is passed on immediately",
+        "Say: tell the {safeguarding-role} immediately, before the pupil leaves the room if you "
+        "can; never promise to keep it secret.",
+        "A child at risk may be harmed again before the end of the day; every national "
+        "child-protection procedure asks for an immediate referral.",
+        "Keeping Children Safe in Education (England); national child-protection procedures",
+    ),
+    Rule(
         "WAIVER",
         ERROR,
         "Waivers name a rule",
@@ -179,6 +210,9 @@ BLOCK_CHECKS: list[BlockCheck] = [
     pupil.check_prohibitions,
     pupil.check_names,
     reading.check,
+    country.check_country,
+    country.check_route_age,
+    country.check_disclose,
 ]
 LESSON_CHECKS: list[LessonCheck] = [
     structure.check_safeguarding_note,
