@@ -25,7 +25,7 @@ vocabulary:
 
 ## Safeguarding note {{#{slug}-safeguarding kind=safeguarding-note audience=teacher}}
 
-Tell your designated safeguarding lead before teaching. Some pupils may have lived this.
+Tell your {{safeguarding-role}} before teaching. Some pupils may have lived this.
 If a pupil tells you something, listen, do not promise secrecy and follow your school's policy.
 
 ## Ground rules {{use={ground_rules}}}

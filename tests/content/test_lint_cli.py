@@ -24,10 +24,10 @@ emergency:
 routes:
   - id: gb-test-line
     name: Test Line
-    kind: child-helpline
+    role: child-helpline
     purpose: A helpline for the tests.
     audience: Children
-    phone: "0800 1111"
+    phone: "0800 2222"
     source: https://www.example.org/test-line
     checked: 2026-01-01
 """
@@ -47,13 +47,13 @@ objectives:
 
 ## Safeguarding note {#test-lesson-11-14-safeguarding kind=safeguarding-note audience=teacher}
 
-Tell your designated safeguarding lead before you teach this lesson.
+Tell your {safeguarding-role} before you teach this lesson.
 
 ## Ground rules {use=ground-rules-11-18 minutes=3}
 
 ## Starter {#test-lesson-11-14-starter kind=starter audience=teacher minutes=10}
 
-Ask pairs what Sam could do if a message worried him. The helpline is on 0800 1111.
+Ask pairs what Sam could do if a message worried him. The helpline is on 0800 2222.
 
 ## Activity {#test-lesson-11-14-activity kind=activity audience=teacher minutes=32}
 

@@ -38,7 +38,13 @@ from toolkit.exports.merge import Heading, Part, merge_tagged, outline
 from toolkit.exports.models import ExportArtifact
 from toolkit.exports.options import DOCUMENTS, PACK_DOCUMENTS, PAPERS, VARIANTS, ExportOptions
 from toolkit.exports.render import RenderJob, get_pool
-from toolkit.exports.viewmodel import School, documents_for, print_lesson
+from toolkit.exports.viewmodel import (
+    School,
+    documents_for,
+    help_routes,
+    localiser,
+    print_lesson,
+)
 from toolkit.extensions import db
 from toolkit.uploads import LOGO_FOLDER, LOGO_NAME
 
@@ -103,6 +109,15 @@ def school_info(org: Organisation | None, upload_dir: str | None) -> SchoolInfo:
     role = safeguarding_role(org)
     school = School(org.name, org.safeguarding_lead or "", logo_url, role)
     return SchoolInfo(school, (org.name, org.safeguarding_lead, role, logo_stamp))
+
+
+def school_localiser(org: Organisation | None, band: str):
+    """Print a block's text as an export for this school would (its country, its role title)."""
+    country = country_data(org.country if org else "GB") or country_data("GB")
+    if country is None:  # no help routes loaded at all: show the text as written
+        return None
+    school = school_info(org, None).school
+    return localiser(help_routes(country, band), school)
 
 
 def country_codes() -> set[str]:

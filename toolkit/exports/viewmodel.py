@@ -272,26 +272,31 @@ def placeholder_values(help: HelpRoutes, school: School, for_pupils: bool) -> di
     return values
 
 
+def localiser(help: HelpRoutes, school: School):
+    """A function that prints a block's text for this country and school (by its audience)."""
+    values = {
+        True: placeholder_values(help, school, for_pupils=True),
+        False: placeholder_values(help, school, for_pupils=False),
+    }
+
+    def for_country(body: str, audience: str) -> str:
+        return localise(body, help.country_code, values[audience == "pupil"])
+
+    return for_country
+
+
 def print_lesson(
     doc: LessonDoc, version: int, band_name: str, country: dict, school: School | None = None
 ) -> PrintLesson:
     """Turn a lesson document into the print templates' data, for one country and school."""
     help = help_routes(country, doc.band)
-    school = school or School(name="")
-    values = {
-        audience: placeholder_values(help, school, for_pupils=audience == "pupil")
-        for audience in ("pupil", "teacher")
-    }
+    for_country = localiser(help, school or School(name=""))
     blocks = []
     clock = 0
     card_number = 0
     for item in doc.items:
         block = item.block
-        body = localise(
-            block.body,
-            help.country_code,
-            values["pupil" if block.audience == "pupil" else "teacher"],
-        )
+        body = for_country(block.body, block.audience)
         print_block = PrintBlock(
             slug=block.slug,
             title=block.title,

@@ -214,9 +214,14 @@ def find_library_lesson(slug: str) -> Lesson | None:
     ).first()
 
 
-def lesson_page(lesson: Lesson, findings=()) -> LessonPage:
-    """Turn a lesson into the lesson page's plain data; the safeguarding note goes first."""
+def lesson_page(lesson: Lesson, findings=(), for_country=None) -> LessonPage:
+    """Turn a lesson into the lesson page's plain data; the safeguarding note goes first.
+
+    `for_country(body, audience)` prints each block as it would be exported for the reader's
+    school (help routes by role filled in, its country's sections chosen).
+    """
     doc = repository.lesson_doc(lesson)
+    for_country = for_country or (lambda body, _audience: body)
     by_block: dict[str, list] = {}
     lesson_level = []
     for finding in findings:
@@ -233,7 +238,7 @@ def lesson_page(lesson: Lesson, findings=()) -> LessonPage:
             audience=item.block.audience,
             audience_label=AUDIENCE_LABELS[item.block.audience],
             minutes=item.minutes,
-            html=render_markdown(item.block.body),
+            html=render_markdown(for_country(item.block.body, item.block.audience)),
             findings=by_block.get(item.block.slug, []),
         )
         for item in doc.items

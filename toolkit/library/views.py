@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_login import current_user
 
 from toolkit.auth.access import signed_in
 from toolkit.content import repository
 from toolkit.content.lint import lint_lesson
+from toolkit.exports.services import school_localiser
 from toolkit.library.services import (
     AUDIENCE_LABELS,
     DURATIONS,
@@ -48,7 +50,10 @@ def lesson(slug: str):
     found = find_library_lesson(slug)
     if found is None:
         abort(404)
-    return render_template("library/lesson.html", lesson=lesson_page(found, lint_findings(found)))
+    band = found.current_version.band
+    for_country = school_localiser(current_user.organisation, band)
+    page = lesson_page(found, lint_findings(found), for_country)
+    return render_template("library/lesson.html", lesson=page)
 
 
 def lint_findings(lesson) -> list:
