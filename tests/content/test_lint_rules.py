@@ -27,6 +27,9 @@ GUIDE_RULES = (
     "NAMES",
     "HOMEWORK",
     "READING",
+    "DISCLOSE",
+    "COUNTRY",
+    "ROUTE-AGE",
     "PII",
 )
 
@@ -56,7 +59,7 @@ def make_block(
 
 
 def safeguarding_note() -> BlockDoc:
-    body = "Tell your designated safeguarding lead before you teach this lesson."
+    body = "Tell your {safeguarding-role} before you teach this lesson."
     return make_block(body, kind="safeguarding-note", slug="test-lesson-safeguarding", body_line=5)
 
 
@@ -654,3 +657,82 @@ def test_any_text_lints_without_crashing(body: str) -> None:
     for finding in lint_block(make_block(body, audience="pupil"), "7-11"):
         assert finding.severity in {"error", "warning"}
         assert finding.line == 0 or 20 <= finding.line < 20 + len(body.splitlines()) + 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Report it to Report Remove.",
+        "Call Childline on the number below.",
+        "Pass it on to your DSL.",
+        "Tell your designated safeguarding lead.",
+        "Ring 999 if a child is in danger.",
+        "Under the Sexual Offences Act, it is an offence.",
+        "Send it to the IWF.",
+    ],
+)
+def test_country_flags_a_national_service_law_or_title(text: str) -> None:
+    assert flags(text, "COUNTRY"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Report it to {route:image-removal} or tell the {safeguarding-role}.",
+        "In danger right now? Call {emergency}.",
+        "A report can help remove it.",  # "report remove" as words, not the service's name
+        "Pupils discuss what DSLR cameras can do.",  # a longer word that contains a listed name
+        "[country: GB]\nUnder the Sexual Offences Act, it is an offence.\n"
+        "[country: other]\nThe law protects young people.\n[country: end]",
+        "<!-- a note naming Childline for the editors -->\nTell an adult.",
+    ],
+)
+def test_country_leaves_placeholders_sections_and_comments_alone(text: str) -> None:
+    assert flags(text, "COUNTRY") == [], text
+
+
+def test_country_reports_unknown_placeholders_and_broken_sections_at_their_line() -> None:
+    found = flags(
+        "Line one.\nUse {route:hotline}.\n[country: GB]\nText.\n[country: end]", "COUNTRY"
+    )
+    messages = [(f.line, f.message) for f in found]
+    assert any(line == 21 and '"{route:hotline}"' in said for line, said in messages)
+    assert any(line == 24 and "without [country: other]" in said for line, said in messages)
+
+
+def test_route_age_keeps_adults_routes_out_of_pupil_text() -> None:
+    text = "You can call {route:adult-image-abuse} or {route:parent-line}."
+    assert len(flags(text, "ROUTE-AGE", audience="pupil")) == 2
+    assert flags(text, "ROUTE-AGE", audience="teacher") == []
+    assert flags("Call {route:child-helpline}.", "ROUTE-AGE", audience="pupil") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Then report it to the DSL the same day.",
+        "Pass on any disclosure to the {safeguarding-role} by the end of the day.",
+        "Record the disclosure and tell the {safeguarding-role} within 24 hours.",
+        "Tell the {safeguarding-role} tomorrow if the pupil discloses.",
+        "If a pupil discloses, promise to keep it secret so they keep talking.",
+    ],
+)
+def test_disclose_flags_delay_and_secrecy(text: str) -> None:
+    assert flags(text, "DISCLOSE"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tell the {safeguarding-role} immediately.",
+        "Do not ask leading questions or promise to keep it secret; pass it on at once.",
+        "Ask the {safeguarding-role} to be available during and after the lesson.",
+        "Meet again the same day to finish the poster.",  # no disclosure in the sentence
+    ],
+)
+def test_disclose_leaves_immediate_referral_alone(text: str) -> None:
+    assert flags(text, "DISCLOSE") == [], text
+
+
+def test_disclose_reads_only_teachers_text() -> None:
+    assert flags("Tell the DSL the same day.", "DISCLOSE", audience="pupil") == []

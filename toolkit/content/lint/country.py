@@ -132,9 +132,8 @@ def check_country(ctx: BlockContext) -> Iterator[Hit]:
         yield _hit(ctx, "COUNTRY", line_number, problem)
     for placeholder in placeholders_in(plain):
         if not placeholder.known:
-            yield ctx.hit(
-                "COUNTRY", placeholder.start, f'unknown placeholder "{{{placeholder.name}}}"'
-            )
+            detail = f'unknown placeholder "{{{placeholder.name}}}"'
+            yield _hit_at(ctx, "COUNTRY", plain, placeholder.start, detail)
 
 
 def check_route_age(ctx: BlockContext) -> Iterator[Hit]:
