@@ -75,7 +75,7 @@ def test_help_routes_for_thirty_countries_with_sources(library):
     countries = library.helplines
     assert EU | {"GB", "US", "AU"} <= set(countries)
     for code, country in countries.items():
-        kinds = {route.kind for route in country.routes}
-        assert "child-helpline" in kinds or "police-report" in kinds, code
+        roles = {route.role for route in country.routes}
+        assert "child-helpline" in roles or "police-report" in roles, code
         assert country.emergency.number and country.emergency.source
         assert all(route.source and route.checked for route in country.routes), code

@@ -61,7 +61,8 @@ def test_every_document_holds_its_blocks_and_nothing_else(app, client, teacher):
     assert len(pdfcheck.reader(letter_pdf).pages) == 1
     assert "Hillside Academy" in letter and "Dear parent or carer" in letter
     assert "This week your child learned" in letter
-    assert "TEACHERONLY" not in letter and "Childline" in letter
+    assert "TEACHERONLY" not in letter and "NSPCC Helpline" in letter  # the parents' line
+    assert "Childline" not in letter  # a child-only route is not printed on a parent's letter
 
 
 def test_pdfs_are_tagged_with_metadata_embedded_subset_fonts_and_no_attachments(client, teacher):
@@ -114,4 +115,4 @@ def test_large_print_letter_is_one_sheet_with_the_help_routes_on_the_back(client
         front, back = (page.extract_text() for page in pages)
         assert "Dear parent or carer" in front and "please turn over" in front
         assert "Where to get help" not in front.replace("Where to get help: please", "")
-        assert "Where to get help" in back and "Childline" in back and "Yours sincerely" in back
+        assert "Where to get help" in back and "NSPCC Helpline" in back and "Yours sincerely" in back

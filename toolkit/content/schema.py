@@ -143,7 +143,9 @@ def _https(url: HttpUrl) -> HttpUrl:
 
 
 HttpsUrl = Annotated[HttpUrl, AfterValidator(_https)]
-Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 \-]{1,20}$")]
+# Digits as dialled; capital letters only in a number the service itself writes in words
+# (1-800-CALL-FBI).
+Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9A-Z \-]{1,20}$")]
 
 
 class EmergencyNumber(Strict):
