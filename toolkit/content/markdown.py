@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -10,15 +9,29 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from toolkit.content import worksheets
 from toolkit.content.documents import waiver_comments
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h3", "h4", "h5", "h6", "strong", "em", "blockquote", "code", "pre",
-    "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td", "del",
+    "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td", "del", "div", "span",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
+# `class` is kept only with the worksheet classes below: raw HTML is off, so only the worksheet
+# renderer writes them, and the sanitiser keeps it that way.
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "ol": {"start", "class"},
+    "th": {"align", "class"},
+    "td": {"align", "class"},
+    **{tag: {"class"} for tag in ("div", "span", "p", "li", "table")},
+}
+WORKSHEET_CLASSES = frozenset(
+    {"task", "answer", "lead-in", "write-lines", "write-line", "tick-cell", "tick-box"}
+    | {f"draw-box draw-{n}" for n in range(1, worksheets.MAX_SPACE + 1)}
+    | {f"tick-table tick-{n}" for n in range(1, worksheets.MAX_COLUMNS)}
+    | {f"grid-table grid-{n}" for n in range(2, worksheets.MAX_COLUMNS + 1)}
+)
 URL_SCHEMES = {"https", "http", "mailto"}
-WRITING_SPACE = re.compile(r"<p>\[(lines|draw):\s*(\d{1,2})\]</p>")
 
 
 def allowed_link(href: str) -> bool:
@@ -55,6 +68,8 @@ def _plain_links(state) -> None:
 
 
 def _only_allowed_links(element: str, attribute: str, value: str) -> str | None:
+    if attribute == "class":
+        return value if value in WORKSHEET_CLASSES else None
     return None if attribute == "href" and not allowed_link(value) else value
 
 
@@ -64,6 +79,9 @@ _parser.enable("table").enable("strikethrough")
 # (javascript: and data: too, which markdown-it would leave as raw Markdown) read as plain text.
 _parser.validateLink = lambda url: True
 _parser.core.ruler.push("plain_links", _plain_links)
+worksheets.install(
+    _parser, lambda text: render_inline(text)
+)  # writing space, answers, tick tables and grids
 
 
 def strip_waivers(text: str) -> str:
@@ -88,26 +106,19 @@ def sanitise(html: str) -> str:
     )
 
 
-def writing_space(kind: str, count: int) -> str:
-    """Ruled lines to write on, or a box to draw in `count` lines tall."""
-    count = max(1, min(count, 30))
-    if kind == "draw":
-        return f'<div class="draw-box draw-{count}" role="presentation"></div>'
-    lines = '<span class="write-line"></span>' * count
-    return f'<div class="write-lines" role="presentation">{lines}</div>'
-
-
 # Rendered Markdown by text: a lesson page renders the same blocks on every view, and
 # markdown-it reads bracket-heavy text at about 30 microseconds a character.
 RENDER_CACHE_SIZE = 1024
 
 
 @lru_cache(maxsize=RENDER_CACHE_SIZE)
-def render_markdown(text: str) -> Markup:
-    """Render lesson Markdown to sanitised HTML; [lines: N] and [draw: N] leave space to work."""
-    html = sanitise(_parser.render(strip_waivers(text)))
-    # Added after sanitising: these elements are ours, their only input is a 1-2 digit number.
-    html = WRITING_SPACE.sub(lambda m: writing_space(m[1], int(m[2])), html)
+def render_markdown(text: str, answers: bool = False) -> Markup:
+    """Render lesson Markdown to sanitised HTML, with the worksheet syntax (worksheets.py).
+
+    `answers` shows the `[answer: ...]` lines: on for teachers, off for pupils' handouts.
+    """
+    source = worksheets.separate_markers(strip_waivers(text))
+    html = sanitise(_parser.render(source, {"answers": answers}))
     return Markup(html)  # noqa: S704 (sanitised above)
 
 

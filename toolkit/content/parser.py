@@ -18,6 +18,7 @@ from toolkit.content.schema import (
     SharedBlockFrontMatter,
     UsedBlockAttributes,
 )
+from toolkit.content.worksheets import structure_kind
 from toolkit.content.yamllines import YamlSyntaxError, line_for, load_with_lines
 
 # One attribute of a block heading; whitespace between attributes is skipped by the caller.
@@ -200,12 +201,15 @@ def _sections(source: FileText, body: str, first_line: int, problems: Problems):
     """Split the body at level-2 headings outside code fences."""
     sections = []
     current = None
-    in_fence = False
+    in_fence = in_structure = False
     for offset, line in enumerate(body.splitlines()):
         number = first_line + offset
         if FENCE.match(line):
             in_fence = not in_fence
+            in_structure = in_fence and structure_kind(line.strip().lstrip("`~")) is not None
         heading = None if in_fence else block_heading(line)
+        if in_structure and line.startswith("## ") and (heading := block_heading(line)):
+            in_fence = in_structure = False  # a table left open ends with its block (lint says so)
         if heading:
             if current:
                 sections.append(current)

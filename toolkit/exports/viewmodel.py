@@ -74,7 +74,8 @@ class PrintBlock:
     audience_label: str
     minutes: int
     start: int  # minute of the lesson at which it starts (timed blocks only)
-    html: Markup
+    html: Markup  # as pupils read it: no answers
+    plan_html: Markup = Markup("")  # as the teacher's plan prints it: with the expected answers
     intro_html: Markup = Markup("")
     cards: list[Card] = field(default_factory=list)
 
@@ -213,6 +214,7 @@ def print_lesson(doc: LessonDoc, version: int, band_name: str, country: dict) ->
             minutes=item.minutes,
             start=clock,
             html=render_markdown(block.body),
+            plan_html=render_markdown(block.body, answers=True),
         )
         if block.kind == "scenario":
             intro, cards = split_cards(block.body)

@@ -233,7 +233,7 @@ def lesson_page(lesson: Lesson, findings=()) -> LessonPage:
             audience=item.block.audience,
             audience_label=AUDIENCE_LABELS[item.block.audience],
             minutes=item.minutes,
-            html=render_markdown(item.block.body),
+            html=render_markdown(item.block.body, answers=True),  # teachers see the answers
             findings=by_block.get(item.block.slug, []),
         )
         for item in doc.items

@@ -6,7 +6,7 @@ module says which check reports which rule and how each rule is presented to an 
 
 from __future__ import annotations
 
-from toolkit.content.lint import phrases, pii, pupil, reading, structure
+from toolkit.content.lint import phrases, pii, pupil, reading, structure, worksheet
 from toolkit.content.lint.base import ERROR, WARNING, BlockCheck, LessonCheck, Rule
 
 _RULES = [
@@ -158,6 +158,17 @@ _RULES = [
         "Data minimisation (UK GDPR; ICO guidance for edtech)",
     ),
     Rule(
+        "WORKSHEET",
+        ERROR,
+        "Worksheet syntax",
+        "Write writing space as [lines: N] or [draw: N] (N from 1 to 30), answers as "
+        "[answer: text], and tables as ```tick or ```grid with their column headings, one row a "
+        "line, closed by ```.",
+        "A malformed table or marker prints as something nobody meant: a code block, a missing "
+        "row, or a teacher's answer on a pupil's sheet.",
+        "docs/lesson-format.md (worksheets)",
+    ),
+    Rule(
         "WAIVER",
         ERROR,
         "Waivers name a rule",
@@ -179,6 +190,7 @@ BLOCK_CHECKS: list[BlockCheck] = [
     pupil.check_prohibitions,
     pupil.check_names,
     reading.check,
+    worksheet.check,
 ]
 LESSON_CHECKS: list[LessonCheck] = [
     structure.check_safeguarding_note,
