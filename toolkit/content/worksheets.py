@@ -166,8 +166,9 @@ def group_tasks(state) -> None:
         ):
             opened = list_open_at.get(token.level)
             first = int(opened.attrGet("start") or 1) if opened is not None else 1
-            start = token.attrGet("start")
-            if start is None or int(start) == first + items.get(token.level, 0):
+            start = int(token.attrGet("start") or 1)
+            # "1." on every item is a common habit; any other number must follow on.
+            if start in (1, first + items.get(token.level, 0)):
                 out.pop()  # the previous list's close: this list goes on with it
                 continue_list = None
                 continue
@@ -257,6 +258,7 @@ class Row:
     line: int  # 0-based line of the fence body
     lines: int = 0  # writing lines asked for ([lines: N]); 0 for the default
     answers: list[str] = field(default_factory=list)
+    answer_lines: list[int] = field(default_factory=list)
     blank: bool = False  # a [rows: N] row: every cell is space to write
 
 
@@ -307,12 +309,12 @@ def parse_structure(info: str, body: str) -> Structure:
     for number, line in enumerate(body.split("\n")):
         if not line.strip():
             continue
+        problem = marker_problem(line)
+        if problem:
+            problems.append((number, problem))
+            continue
         marker = parse_marker(line)
         if marker is None:
-            problem = marker_problem(line)
-            if problem:
-                problems.append((number, problem))
-                continue
             if len(line) > MAX_CELL:
                 problems.append((number, f"a row is longer than {MAX_CELL} characters"))
             rows.append(Row(item_text(line), number))
@@ -320,11 +322,13 @@ def parse_structure(info: str, body: str) -> Structure:
             if kind != "grid":
                 problems.append((number, "[rows: N] belongs in a ```grid"))
                 continue
-            rows.extend(Row("", number, blank=True) for _ in range(marker.count))
+            count = min(marker.count, MAX_ROWS + 1 - len(rows))  # no more than will print
+            rows.extend(Row("", number, blank=True) for _ in range(max(count, 0)))
         elif not rows:
             problems.append((number, f"[{marker.kind}: ...] comes before any row"))
         elif marker.kind == "answer":
             rows[-1].answers.append(marker.value)
+            rows[-1].answer_lines.append(number)
         elif marker.kind == "draw":
             problems.append((number, "[draw: N] is not used in a table; use [lines: N]"))
         else:
@@ -340,11 +344,11 @@ def parse_structure(info: str, body: str) -> Structure:
     if kind == "tick" and len(columns) > 2:
         names = [c.lower() for c in columns[1:]]
         for row in rows:
-            for answer in row.answers:
+            for answer, line in zip(row.answers, row.answer_lines, strict=True):
                 if ticked_column(answer, names) is None:
                     problems.append(
                         (
-                            row.line,
+                            line,
                             "the answer should start with the column to tick ("
                             + " / ".join(columns[1:])
                             + ")",
@@ -365,7 +369,7 @@ def ticked_column(answer: str, names: list[str]) -> int | None:
 def render_structure(info: str, body: str, env: dict, inline) -> str:
     """A tick table or a writing grid as HTML (cells rendered by `inline`, which sanitises)."""
     structure = parse_structure(info, body)
-    columns = structure.columns or ["", ""]
+    columns = (structure.columns + ["", ""])[: max(2, len(structure.columns))][:MAX_COLUMNS]
     answers = bool(env.get("answers"))
     head = "".join(f"<th>{inline(c)}</th>" for c in columns)
     body_rows = []
