@@ -170,3 +170,10 @@ def test_structure_problems_name_their_line():
     assert any(line == 3 and "[draw: N]" in p for line, p in structure.problems)
     assert parse_structure("tick Statement", "x").problems[0][0] == -1  # too few columns
     assert "no rows" in parse_structure("grid A | B", "\n").problems[0][1]
+
+
+def test_on_the_plan_an_answer_sits_under_its_question_not_under_the_lines():
+    out = html("1. Q one\n\n[lines: 2]\n\n[answer: Report.]\n\n2. Q two\n\n[lines: 1]\n", True)
+    assert out.index("Q one") < out.index("Report.") < out.index("write-lines") < out.index("Q two")
+    table = html("```tick S | Yes | No\nQ\n[lines: 1]\n[answer: Yes.]\n```", True)
+    assert table.index("Answer:") < table.index("write-lines")

@@ -213,14 +213,14 @@ def _attach(
         out.append(marker)
         return
     if previous.type == "worksheet_task_close":
-        out.insert(len(out) - 1, marker)
+        _insert(out, len(out) - 1, marker)
         return
     if previous.type in LIST_CLOSES:
         item = last_item.get(level)
         if item is not None and out[item].type == "list_item_open":
             out[item].attrSet("class", "task")
             marker.level = level + 2
-            out.insert(len(out) - 2, marker)  # before the item's close and the list's close
+            _insert(out, len(out) - 2, marker)  # before the item's close and the list's close
             return
     opening = Token("worksheet_task_open", "div", 1)
     closing = Token("worksheet_task_close", "div", -1)
@@ -228,6 +228,24 @@ def _attach(
     out.insert(start, opening)
     out.append(marker)
     out.append(closing)
+
+
+ANSWER_LOOKBACK = 4  # writing spaces an answer moves ahead of (bounded: linear time)
+
+
+def _insert(out: list[Token], position: int, marker: Token) -> None:
+    """Insert a marker; an answer goes before the writing space it follows.
+
+    On the plan the answer then sits right under its question, not under the lines, where it
+    would read as the answer to the next question.
+    """
+    if marker.meta["marker"].kind == "answer":
+        for _ in range(ANSWER_LOOKBACK):
+            before = out[position - 1]
+            if before.type != "worksheet_marker" or before.meta["marker"].kind not in SPACE_KINDS:
+                break
+            position -= 1
+    out.insert(position, marker)
 
 
 # --- Rendering ----------------------------------------------------------------------------
@@ -378,13 +396,13 @@ def render_structure(info: str, body: str, env: dict, inline) -> str:
         for number, row in enumerate(structure.rows, 1):
             ticked = None
             cells = [f"<td>{number}. {inline(row.text)}"]
-            if row.lines:
-                cells.append(writing_space("lines", row.lines))
             if answers:
                 cells.extend(answer_html(inline(a)) for a in row.answers)
                 ticked = next(
                     (c for a in row.answers if (c := ticked_column(a, names)) is not None), None
                 )
+            if row.lines:
+                cells.append(writing_space("lines", row.lines))
             cells.append("</td>")
             for index in range(len(columns) - 1):
                 mark = TICK if index == ticked else ""
