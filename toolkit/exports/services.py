@@ -43,7 +43,7 @@ from toolkit.uploads import LOGO_FOLDER, LOGO_NAME
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "print"
 # Bump when the meaning of the inputs changes in a way the template files do not show.
-TEMPLATE_VERSION = "2"
+TEMPLATE_VERSION = "3"  # 3: worksheet syntax (tasks, tick tables, grids, answers)
 MAX_PACK_LESSONS = 60
 
 
