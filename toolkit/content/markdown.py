@@ -11,6 +11,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from toolkit.content.documents import waiver_comments
+from toolkit.content.symbols import symbols
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h3", "h4", "h5", "h6", "strong", "em", "blockquote", "code", "pre",
@@ -18,7 +19,9 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"https", "http", "mailto"}
-WRITING_SPACE = re.compile(r"<p>\[(lines|draw):\s*(\d{1,2})\]</p>")
+WRITING_SPACE = re.compile(r"<p>\[(lines|draw):\s*(\d{1,2}|hand|face|squares)\]</p>")
+SYMBOL_LINE = re.compile(r"<p>\[symbol:\s*([a-z0-9-]{1,40})\]</p>")
+SYMBOL_URL = "toolkit-asset:/symbols/"  # the print fetcher's scheme; the preview rewrites it
 
 
 def allowed_link(href: str) -> bool:
@@ -88,6 +91,40 @@ def sanitise(html: str) -> str:
     )
 
 
+# Boxes sized for what a young child draws, not for a number of lines: `[draw: hand]` fits a
+# 5-year-old's hand drawn round (about 12 cm long), `[draw: face]` is a roomy square,
+# `[draw: squares]` a row of three squares (a picture for each of a short list).
+DRAWING_SHAPES = {
+    "hand": '<div class="draw-box draw-hand" role="presentation"></div>',
+    "face": '<div class="draw-box draw-face" role="presentation"></div>',
+    "squares": (
+        '<div class="draw-squares" role="presentation">'
+        + '<div class="draw-box draw-square"></div>' * 3
+        + "</div>"
+    ),
+}
+
+
+def _writing_space(match: re.Match) -> str:
+    kind, size = match[1], match[2]
+    if not size.isdigit():
+        return DRAWING_SHAPES[size] if kind == "draw" else match[0]
+    return writing_space(kind, int(size))
+
+
+def symbol_image(name: str) -> str | None:
+    """The `<img>` of a known symbol with its alt text, or None for an unknown name."""
+    symbol = symbols().get(name)
+    if symbol is None:
+        return None
+    alt = symbol.alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return f'<img class="symbol" src="{SYMBOL_URL}{name}.svg" alt="{alt}">'
+
+
+def _symbol(match: re.Match) -> str:
+    return symbol_image(match[1]) or match[0]  # an unknown name stays visible as text
+
+
 def writing_space(kind: str, count: int) -> str:
     """Ruled lines to write on, or a box to draw in `count` lines tall."""
     count = max(1, min(count, 30))
@@ -104,10 +141,14 @@ RENDER_CACHE_SIZE = 1024
 
 @lru_cache(maxsize=RENDER_CACHE_SIZE)
 def render_markdown(text: str) -> Markup:
-    """Render lesson Markdown to sanitised HTML; [lines: N] and [draw: N] leave space to work."""
+    """Render lesson Markdown to sanitised HTML.
+
+    [lines: N] and [draw: N] leave space to work; [symbol: name] is a picture.
+    """
     html = sanitise(_parser.render(strip_waivers(text)))
     # Added after sanitising: these elements are ours, their only input is a 1-2 digit number.
-    html = WRITING_SPACE.sub(lambda m: writing_space(m[1], int(m[2])), html)
+    html = WRITING_SPACE.sub(_writing_space, html)
+    html = SYMBOL_LINE.sub(_symbol, html)
     return Markup(html)  # noqa: S704 (sanitised above)
 
 

@@ -37,6 +37,7 @@ from toolkit.exports.merge import Heading, Part, merge_tagged, outline
 from toolkit.exports.models import ExportArtifact
 from toolkit.exports.options import DOCUMENTS, PACK_DOCUMENTS, PAPERS, VARIANTS, ExportOptions
 from toolkit.exports.render import RenderJob, get_pool
+from toolkit.content.symbols import SYMBOL_DIR
 from toolkit.exports.viewmodel import School, documents_for, print_lesson
 from toolkit.extensions import db
 from toolkit.uploads import LOGO_FOLDER, LOGO_NAME
@@ -145,7 +146,7 @@ def printed_on(today: dt.date | None = None) -> str:
 def template_fingerprint() -> str:
     """A hash of the print templates and stylesheets as they are now (name, size, time)."""
     parts = [TEMPLATE_VERSION]
-    for folder in (TEMPLATE_DIR, PRINT_DIR):
+    for folder in (TEMPLATE_DIR, PRINT_DIR, SYMBOL_DIR):
         for path in sorted(folder.iterdir()):
             stat = path.stat()
             parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
