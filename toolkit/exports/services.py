@@ -32,12 +32,12 @@ from toolkit.content.access import can_read
 from toolkit.content.documents import LessonDoc
 from toolkit.content.models import AgeBand, Country, Lesson, LessonVersion, Topic
 from toolkit.content.repository import lesson_doc
+from toolkit.content.symbols import SYMBOL_DIR
 from toolkit.exports.fetcher import PRINT_DIR, UPLOAD_SCHEME
 from toolkit.exports.merge import Heading, Part, merge_tagged, outline
 from toolkit.exports.models import ExportArtifact
 from toolkit.exports.options import DOCUMENTS, PACK_DOCUMENTS, PAPERS, VARIANTS, ExportOptions
 from toolkit.exports.render import RenderJob, get_pool
-from toolkit.content.symbols import SYMBOL_DIR
 from toolkit.exports.viewmodel import School, documents_for, print_lesson
 from toolkit.extensions import db
 from toolkit.uploads import LOGO_FOLDER, LOGO_NAME
