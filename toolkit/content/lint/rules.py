@@ -158,6 +158,16 @@ _RULES = [
         "Data minimisation (UK GDPR; ICO guidance for edtech)",
     ),
     Rule(
+        "PICTURES",
+        ERROR,
+        "A picture on every sheet and card for ages 4-7",
+        "Add a line of only '[symbol: name]' (names in docs/symbols.md) to each pupil block, and "
+        "under each card's '### ' title in a scenario block.",
+        "Many children of 4 to 7 cannot read yet; a picture tells them what the sheet or card is "
+        "about while the teacher reads it aloud.",
+        "docs/lesson-format.md (pictures for young pupils)",
+    ),
+    Rule(
         "WAIVER",
         ERROR,
         "Waivers name a rule",
@@ -179,6 +189,7 @@ BLOCK_CHECKS: list[BlockCheck] = [
     pupil.check_prohibitions,
     pupil.check_names,
     reading.check,
+    pupil.check_pictures,
 ]
 LESSON_CHECKS: list[LessonCheck] = [
     structure.check_safeguarding_note,
