@@ -82,3 +82,9 @@ def test_every_vendored_symbol_has_a_file_an_alt_text_and_is_safe_svg():
             assert unsafe not in svg, (name, unsafe)
     licence = (SYMBOL_DIR / "LICENSE.txt").read_text()
     assert "Attribution-ShareAlike 4.0 International" in licence
+
+
+def test_the_docs_list_every_symbol():
+    listed = (SYMBOL_DIR.parent.parent / "docs" / "symbols.md").read_text()
+    for name, symbol in symbols().items():
+        assert f"| `{name}` | {symbol.alt} |" in listed
