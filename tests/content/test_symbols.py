@@ -61,10 +61,10 @@ def test_symbol_name_reads_only_a_whole_line():
     assert symbol_name("[symbol: " + "a" * 5000 + "]") is None
 
 
-@pytest.mark.parametrize("shape", ["hand", "face", "squares"])
+@pytest.mark.parametrize("shape", ["hand", "face", "faces", "squares"])
 def test_drawing_boxes_sized_for_the_task(shape):
     html = render_markdown(f"Draw round your hand.\n\n[draw: {shape}]")
-    assert f"draw-{'square' if shape == 'squares' else shape}" in html
+    assert f"draw-{shape}" in html
     assert "[draw" not in html
     assert "[lines: hand]" in render_markdown("[lines: hand]")  # lines are counted, not shaped
 

@@ -19,7 +19,7 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"https", "http", "mailto"}
-WRITING_SPACE = re.compile(r"<p>\[(lines|draw):\s*(\d{1,2}|hand|face|squares)\]</p>")
+WRITING_SPACE = re.compile(r"<p>\[(lines|draw):\s*(\d{1,2}|hand|faces|face|squares)\]</p>")
 SYMBOL_LINE = re.compile(r"<p>\[symbol:\s*([a-z0-9-]{1,40})\]</p>")
 SYMBOL_URL = "toolkit-asset:/symbols/"  # the print fetcher's scheme; the preview rewrites it
 
@@ -93,10 +93,16 @@ def sanitise(html: str) -> str:
 
 # Boxes sized for what a young child draws, not for a number of lines: `[draw: hand]` fits a
 # 5-year-old's hand drawn round (about 12 cm long), `[draw: face]` is a roomy square,
-# `[draw: squares]` a row of three squares (a picture for each of a short list).
+# `[draw: faces]` two of them side by side (before and after), `[draw: squares]` a row of three
+# squares (a picture for each of a short list).
 DRAWING_SHAPES = {
     "hand": '<div class="draw-box draw-hand" role="presentation"></div>',
     "face": '<div class="draw-box draw-face" role="presentation"></div>',
+    "faces": (
+        '<div class="draw-squares draw-faces" role="presentation">'
+        + '<div class="draw-box draw-face"></div>' * 2
+        + "</div>"
+    ),
     "squares": (
         '<div class="draw-squares" role="presentation">'
         + '<div class="draw-box draw-square"></div>' * 3
