@@ -159,7 +159,7 @@ _RULES = [
     ),
     Rule(
         "PICTURES",
-        ERROR,
+        WARNING,  # like READING: it helps pupils take part; it guards no one from harm
         "A picture on every sheet and card for ages 4-7",
         "Add a line of only '[symbol: name]' (names in docs/symbols.md) to each pupil block, and "
         "under each card's '### ' title in a scenario block.",
