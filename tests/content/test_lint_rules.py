@@ -654,3 +654,18 @@ def test_any_text_lints_without_crashing(body: str) -> None:
     for finding in lint_block(make_block(body, audience="pupil"), "7-11"):
         assert finding.severity in {"error", "warning"}
         assert finding.line == 0 or 20 <= finding.line < 20 + len(body.splitlines()) + 1
+
+
+def test_pictures_every_young_pupil_block_and_card_needs_a_symbol():
+    cards = "### Bella asks\n\n[symbol: camera]\n\nBella asks Sam.\n\n### Lulu\n\nLulu smiles."
+    found = flags(cards, "PICTURES", audience="pupil", kind="scenario", band="4-7")
+    assert [(f.line, f.message.split(":")[0]) for f in found] == [
+        (26, 'the card "Lulu" has no picture')
+    ]
+    sheet = "### Ask first\n\nCopy the words.\n\n[lines: 2]"
+    (finding,) = flags(sheet, "PICTURES", audience="pupil", kind="worksheet", band="4-7")
+    assert finding.line == 20 and finding.severity == "warning"
+    assert not flags("[symbol: hand]\n\n" + sheet, "PICTURES", audience="pupil", band="4-7")
+    # Older pupils and teacher text need no pictures.
+    assert not flags(sheet, "PICTURES", audience="pupil", kind="worksheet", band="7-11")
+    assert not flags(sheet, "PICTURES", audience="teacher", band="4-7")

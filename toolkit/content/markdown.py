@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -11,6 +12,7 @@ from markupsafe import Markup
 
 from toolkit.content import worksheets
 from toolkit.content.documents import waiver_comments
+from toolkit.content.symbols import symbols
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h3", "h4", "h5", "h6", "strong", "em", "blockquote", "code", "pre",
@@ -28,10 +30,13 @@ ALLOWED_ATTRIBUTES = {
 WORKSHEET_CLASSES = frozenset(
     {"task", "answer", "lead-in", "write-lines", "write-line", "tick-cell", "tick-box"}
     | {f"draw-box draw-{n}" for n in range(1, worksheets.MAX_SPACE + 1)}
+    | worksheets.SHAPE_CLASSES
     | {f"tick-table tick-{n}" for n in range(1, worksheets.MAX_COLUMNS)}
     | {f"grid-table grid-{n}" for n in range(2, worksheets.MAX_COLUMNS + 1)}
 )
 URL_SCHEMES = {"https", "http", "mailto"}
+SYMBOL_LINE = re.compile(r"<p>\[symbol:\s*([a-z0-9-]{1,40})\]</p>")
+SYMBOL_URL = "toolkit-asset:/symbols/"  # the print fetcher's scheme; the preview rewrites it
 
 
 def allowed_link(href: str) -> bool:
@@ -106,6 +111,19 @@ def sanitise(html: str) -> str:
     )
 
 
+def symbol_image(name: str) -> str | None:
+    """The `<img>` of a known symbol with its alt text, or None for an unknown name."""
+    symbol = symbols().get(name)
+    if symbol is None:
+        return None
+    alt = symbol.alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return f'<img class="symbol" src="{SYMBOL_URL}{name}.svg" alt="{alt}">'
+
+
+def _symbol(match: re.Match) -> str:
+    return symbol_image(match[1]) or match[0]  # an unknown name stays visible as text
+
+
 # Rendered Markdown by text: a lesson page renders the same blocks on every view, and
 # markdown-it reads bracket-heavy text at about 30 microseconds a character.
 RENDER_CACHE_SIZE = 1024
@@ -116,9 +134,12 @@ def render_markdown(text: str, answers: bool = False) -> Markup:
     """Render lesson Markdown to sanitised HTML, with the worksheet syntax (worksheets.py).
 
     `answers` shows the `[answer: ...]` lines: on for teachers, off for pupils' handouts.
+    A line of only `[symbol: name]` is a picture.
     """
     source = worksheets.separate_markers(strip_waivers(text))
     html = sanitise(_parser.render(source, {"answers": answers}))
+    # Added after sanitising: the <img> is ours, its only input a listed symbol's name.
+    html = SYMBOL_LINE.sub(_symbol, html)
     return Markup(html)  # noqa: S704 (sanitised above)
 
 

@@ -34,6 +34,28 @@ STRUCTURES = ("tick", "grid")
 TICK = "\u2713"
 
 
+# Boxes sized for what a young child draws, not for a number of lines: `[draw: hand]` fits a
+# 5-year-old's hand drawn round (about 12 cm long), `[draw: face]` is a roomy square,
+# `[draw: faces]` two of them side by side (before and after), `[draw: squares]` a row of three
+# squares (a picture for each of a short list).
+DRAWING_SHAPES = {
+    "hand": '<div class="draw-box draw-hand"></div>',
+    "face": '<div class="draw-box draw-face"></div>',
+    "faces": (
+        '<div class="draw-squares draw-faces">'
+        + '<div class="draw-box draw-face"></div>' * 2
+        + "</div>"
+    ),
+    "squares": (
+        '<div class="draw-squares">' + '<div class="draw-box draw-square"></div>' * 3 + "</div>"
+    ),
+}
+SHAPE_CLASSES = frozenset(
+    {"draw-box draw-hand", "draw-box draw-face", "draw-squares draw-faces", "draw-squares"}
+    | {"draw-box draw-square"}
+)
+
+
 @dataclass
 class Marker:
     """A `[kind: value]` line: writing space, an answer, or (in a grid) blank rows."""
@@ -55,7 +77,12 @@ def parse_marker(line: str) -> Marker | None:
     kind, value = kind.strip().lower(), value.strip()
     if not colon or kind not in MARKER_KINDS:
         return None
-    if kind != "answer" and not (value.isdigit() and value.isascii() and len(value) <= 2):
+    shape = kind == "draw" and value.lower() in DRAWING_SHAPES
+    if (
+        kind != "answer"
+        and not shape
+        and not (value.isdigit() and value.isascii() and len(value) <= 2)
+    ):
         return None
     if kind == "answer" and not value:
         return None
@@ -76,6 +103,8 @@ def marker_problem(line: str) -> str | None:
     value = value[:-1].strip()
     if kind == "answer":
         return None if value else "[answer: ...] needs the expected answer after the colon"
+    if kind == "draw" and value.lower() in DRAWING_SHAPES:
+        return None
     if not (value.isdigit() and value.isascii() and 1 <= len(value) <= 2):
         return f"[{kind}: N] needs a whole number from 1 to {MAX_SPACE}"
     if not 1 <= int(value) <= MAX_SPACE:
@@ -267,6 +296,8 @@ def answer_html(html: str) -> str:
 def render_marker(marker: Marker, env: dict, inline) -> str:
     if marker.kind == "answer":
         return answer_html(inline(marker.value)) + "\n" if env.get("answers") else ""
+    if marker.kind == "draw" and marker.value.lower() in DRAWING_SHAPES:
+        return DRAWING_SHAPES[marker.value.lower()] + "\n"
     return writing_space(marker.kind, marker.count) + "\n"
 
 

@@ -32,6 +32,7 @@ from toolkit.content.access import can_read
 from toolkit.content.documents import LessonDoc
 from toolkit.content.models import AgeBand, Country, Lesson, LessonVersion, Topic
 from toolkit.content.repository import lesson_doc
+from toolkit.content.symbols import SYMBOL_DIR
 from toolkit.exports.fetcher import PRINT_DIR, UPLOAD_SCHEME
 from toolkit.exports.merge import Heading, Part, merge_tagged, outline
 from toolkit.exports.models import ExportArtifact
@@ -145,7 +146,7 @@ def printed_on(today: dt.date | None = None) -> str:
 def template_fingerprint() -> str:
     """A hash of the print templates and stylesheets as they are now (name, size, time)."""
     parts = [TEMPLATE_VERSION]
-    for folder in (TEMPLATE_DIR, PRINT_DIR):
+    for folder in (TEMPLATE_DIR, PRINT_DIR, SYMBOL_DIR):
         for path in sorted(folder.iterdir()):
             stat = path.stat()
             parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")

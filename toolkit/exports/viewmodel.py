@@ -12,7 +12,8 @@ from markupsafe import Markup
 
 from toolkit.content.documents import LessonDoc
 from toolkit.content.labels import AUDIENCE_LABELS, KIND_LABELS
-from toolkit.content.markdown import render_inline, render_markdown
+from toolkit.content.markdown import SYMBOL_URL, render_inline, render_markdown
+from toolkit.content.symbols import ATTRIBUTION
 from toolkit.exports.options import DOCUMENTS, PACK_DOCUMENTS, ExportOptions
 
 # Routes for adults (parents' and professionals' lines) are printed only for the oldest band.
@@ -125,6 +126,12 @@ class PrintLesson:
     @property
     def letter_blocks(self) -> list[PrintBlock]:
         return [b for b in self.blocks if b.kind == "parent-letter"]
+
+    @property
+    def symbol_credit(self) -> str:
+        """The symbols' attribution when the pupils' documents carry one (the licence asks)."""
+        pictured = any(SYMBOL_URL in b.html for b in self.blocks if b.audience == "pupil")
+        return ATTRIBUTION if pictured else ""
 
     @property
     def has_help_block(self) -> bool:

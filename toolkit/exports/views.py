@@ -18,12 +18,14 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from markupsafe import Markup
 
 from toolkit.admin.settings import logo_path
 from toolkit.audit.services import record
 from toolkit.auth.access import public, signed_in
 from toolkit.content import repository
 from toolkit.content.access import readable_lesson_or_404
+from toolkit.content.markdown import SYMBOL_URL
 from toolkit.exports import jobs, services
 from toolkit.exports.fetcher import asset_files, font_face_css
 from toolkit.exports.models import JobStatus
@@ -75,6 +77,14 @@ def _export_request(slug: str):
     return found, options, country, school
 
 
+@bp.app_template_filter("browser_symbols")
+def browser_symbols(html: str) -> Markup:
+    """Point the symbols of rendered lesson HTML at the asset route (the browser cannot follow
+    the printer's private scheme). Only our own `<img src="...">` can hold the exact text."""
+    prefix = url_for("exports.asset", name="symbols/")
+    return Markup(str(html).replace(f'src="{SYMBOL_URL}', f'src="{prefix}'))  # noqa: S704
+
+
 @bp.route("/lessons/<slug>/preview")
 @signed_in
 def preview(slug: str):
@@ -97,7 +107,7 @@ def preview(slug: str):
         stylesheet_links=links,
         preview_bar=bar,
     )
-    return html
+    return browser_symbols(html)
 
 
 @bp.route("/lessons/<slug>/export.pdf")

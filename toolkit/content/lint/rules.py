@@ -169,6 +169,16 @@ _RULES = [
         "docs/lesson-format.md (worksheets)",
     ),
     Rule(
+        "PICTURES",
+        WARNING,  # like READING: it helps pupils take part; it guards no one from harm
+        "A picture on every sheet and card for ages 4-7",
+        "Add a line of only '[symbol: name]' (names in docs/symbols.md) to each pupil block, and "
+        "under each card's '### ' title in a scenario block.",
+        "Many children of 4 to 7 cannot read yet; a picture tells them what the sheet or card is "
+        "about while the teacher reads it aloud.",
+        "docs/lesson-format.md (pictures for young pupils)",
+    ),
+    Rule(
         "WAIVER",
         ERROR,
         "Waivers name a rule",
@@ -191,6 +201,7 @@ BLOCK_CHECKS: list[BlockCheck] = [
     pupil.check_names,
     reading.check,
     worksheet.check,
+    pupil.check_pictures,
 ]
 LESSON_CHECKS: list[LessonCheck] = [
     structure.check_safeguarding_note,
