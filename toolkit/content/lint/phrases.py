@@ -317,7 +317,7 @@ PHRASE_RULES = (FEAR, BLAME, TERMS, STRANGER, DISTANCE, IMAGERY, HOMEWORK)
 
 # LETTER: the parent letter goes home before the lesson, so it never reports the lesson as done.
 # Read in parent-letter blocks only; "after the lesson, ask what they learned" is advice for
-# later, not a report, so a match with "after" or "once" earlier in its clause is left alone.
+# later, not a report, so a match with "after" or "once" earlier in its sentence is left alone.
 PAST_TEACHING = (
     r"(?:learned|learnt|met|practised|practiced|talked|discussed|explored|looked at|studied|"
     r"watched|drew|heard|covered|thought about|found out|did)"
@@ -349,7 +349,7 @@ def check_letter(ctx: BlockContext) -> Iterator[Hit]:
     if ctx.block.kind != "parent-letter":
         return
     for match, item in matches(ctx.text, LETTER, ctx.block.kind):
-        if LATER.intersection(ctx.text.before(match.index, 12, CLAUSE_ENDS)):
+        if LATER.intersection(ctx.text.before(match.index, 20)):
             continue
         yield ctx.hit(LETTER.rule, match.offset, f'"{match.snippet}"', advice=item.hint)
 
