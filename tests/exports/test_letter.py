@@ -174,7 +174,7 @@ def test_typed_details_are_escaped_and_overlong_ones_refused(client, teacher):
     assert client.get(URL, query_string={"lesson_date": "tomorrow"}).status_code == 400
 
 
-def test_every_library_letter_is_one_page_in_standard_print(app, runner, tmp_path, login_as):
+def test_every_library_letter_is_one_page_or_one_sheet(app, runner, tmp_path, login_as):
     """All 23 library letters, the longest help list (UK, 14-18) and long typed details."""
     from toolkit.exports import services
     from toolkit.exports.render import RenderJob, get_pool
@@ -199,9 +199,15 @@ def test_every_library_letter_is_one_page_in_standard_print(app, runner, tmp_pat
         lessons = list(db.session.scalars(select(Lesson).where(Lesson.origin == "library")))
         assert len(lessons) >= 23
         pool = get_pool(app.config)
-        for paper in ("a4", "letter"):
+        # Standard: one page. Large print and dyslexia-friendly: one sheet, both sides.
+        for paper, variant, sides in (
+            ("a4", "standard", 1),
+            ("letter", "standard", 1),
+            ("letter", "dyslexia", 2),
+            ("a4", "large-print", 2),
+        ):
             options = services.options_for(
-                {"document": "letter", "paper": paper, "variant": "standard"}, org
+                {"document": "letter", "paper": paper, "variant": variant}, org
             )
             jobs = [
                 RenderJob(
@@ -214,7 +220,7 @@ def test_every_library_letter_is_one_page_in_standard_print(app, runner, tmp_pat
                         letter=details,
                     ),
                     paper,
-                    "standard",
+                    variant,
                 )
                 for lesson in lessons
             ]
@@ -222,4 +228,4 @@ def test_every_library_letter_is_one_page_in_standard_print(app, runner, tmp_pat
                 lesson.slug: rendered.pages
                 for lesson, rendered in zip(lessons, pool.render_many(jobs), strict=True)
             }
-            assert set(pages.values()) == {1}, (paper, pages)
+            assert set(pages.values()) == {sides}, (paper, variant, pages)
