@@ -27,6 +27,7 @@ GUIDE_RULES = (
     "NAMES",
     "HOMEWORK",
     "READING",
+    "LETTER",
     "PII",
 )
 
@@ -669,3 +670,41 @@ def test_pictures_every_young_pupil_block_and_card_needs_a_symbol():
     # Older pupils and teacher text need no pictures.
     assert not flags(sheet, "PICTURES", audience="pupil", kind="worksheet", band="7-11")
     assert not flags(sheet, "PICTURES", audience="teacher", band="4-7")
+
+
+LETTER_FLAGGED = [
+    "This week your child's class learned what encrypted apps can do.",
+    "This week your child met Milo, a little mouse.",
+    "This week, the children practised asking before taking a photo.",
+    "Last week we talked about secrets and surprises.",
+    "Today your child learnt three steps.",
+    "Pupils learned that grooming usually starts with kindness.",
+    "Your child has learned who to tell.",
+]
+LETTER_NOT_FLAGGED = [
+    "In the coming lesson, your child's class will learn what encrypted apps can do.",
+    "This week your child's class will meet Milo, a little mouse.",
+    "On Tuesday, pupils will learn that grooming usually starts with kindness.",
+    "After the lesson, you could ask your child what they learned.",
+    "Once the lesson is over, ask what the class learned about secrets.",
+    "Children learn best when they feel safe to ask questions.",
+]
+
+
+@pytest.mark.parametrize("text", LETTER_FLAGGED)
+def test_letter_flags_a_parent_letter_written_after_the_lesson(text: str) -> None:
+    block = make_block(text, kind="parent-letter", audience="parent")
+    found = active(lint_block(block, "11-14", helplines=HELPLINES), "LETTER")
+    assert found, text
+    assert all(f.severity == "error" and "coming lesson" in f.message for f in found)
+
+
+@pytest.mark.parametrize("text", LETTER_NOT_FLAGGED)
+def test_letter_leaves_advance_notice_alone(text: str) -> None:
+    block = make_block(text, kind="parent-letter", audience="parent")
+    assert not active(lint_block(block, "11-14", helplines=HELPLINES), "LETTER")
+
+
+def test_letter_reads_only_parent_letters() -> None:
+    block = make_block("This week pupils learned how to report.", kind="plenary")
+    assert not active(lint_block(block, "11-14", helplines=HELPLINES), "LETTER")

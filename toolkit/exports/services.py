@@ -15,11 +15,13 @@ import os
 import re
 import tempfile
 import threading
+import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 from flask import current_app, render_template
 from markupsafe import Markup
@@ -34,6 +36,7 @@ from toolkit.content.models import AgeBand, Country, Lesson, LessonVersion, Topi
 from toolkit.content.repository import lesson_doc
 from toolkit.content.symbols import SYMBOL_DIR
 from toolkit.exports.fetcher import PRINT_DIR, UPLOAD_SCHEME
+from toolkit.exports.letter import NO_LETTER_DETAILS, LetterDetails
 from toolkit.exports.merge import Heading, Part, merge_tagged, outline
 from toolkit.exports.models import ExportArtifact
 from toolkit.exports.options import DOCUMENTS, PACK_DOCUMENTS, PAPERS, VARIANTS, ExportOptions
@@ -66,11 +69,15 @@ class SchoolInfo:
 
 @dataclass(frozen=True)
 class ExportFile:
-    path: Path
+    path: Path | None  # None for a PDF that is never stored (see `data`)
     filename: str
     key: str
     pages: int
     cached: bool
+    data: bytes | None = None  # a letter carrying typed details, held in memory only
+
+    def read(self) -> bytes:
+        return self.data if self.data is not None else self.path.read_bytes()
 
 
 def lesson_source(lesson: Lesson) -> LessonSource:
@@ -194,11 +201,12 @@ def print_html(
     date: str,
     stylesheet_links: tuple[str, ...] = (),
     preview_bar: dict | None = None,
+    letter: LetterDetails = NO_LETTER_DETAILS,
 ) -> str:
     """The print HTML of one lesson's documents (the PDF's input and the browser preview)."""
     (source,) = sources
     lesson = print_lesson(source.doc, source.version, source.band_name, country)
-    documents = documents_for(lesson, school, options, date)
+    documents = documents_for(lesson, school, options, date, letter)
     title = f"{lesson.title}: {', '.join(d.title.lower() for d in documents)}"
     description = (
         f"{DOCUMENTS[options.document]} for the lesson {lesson.title} ({lesson.band_name}), "
@@ -276,9 +284,16 @@ def export_pdf(
     country: dict,
     progress: Callable[[int, int], None] | None = None,
     date: str | None = None,
+    letter: LetterDetails = NO_LETTER_DETAILS,
 ) -> ExportFile:
-    """Return the PDF for these lessons and options, from the cache or freshly rendered."""
+    """Return the PDF for these lessons and options, from the cache or freshly rendered.
+
+    A letter home carrying details typed at export (`letter`) bypasses the cache: it is rendered
+    for this request and returned in memory, never written to disk or the database.
+    """
     date = date or printed_on()
+    if letter and options.document == "letter" and len(sources) == 1:
+        return _export_private_letter(sources, options, school, country, date, letter)
     key = content_key(sources, options, school, country, date)
     found = cached_export(key)
     if found is not None:
@@ -298,6 +313,71 @@ def export_pdf(
         pdf, pages = _render_pack(sources, options, school, country, date, pool, progress)
     filename = export_filename(sources, options, date)
     return _store(key, pdf, filename, pages, sources, options)
+
+
+def _export_private_letter(sources, options, school, country, date, letter) -> ExportFile:
+    """Render a letter with the teacher's typed details, kept in memory only."""
+    html = print_html(sources, options, school.school, country, date, letter=letter)
+    rendered = get_pool(current_app.config).render(
+        RenderJob(html, options.paper, options.variant, upload_dir=uploads())
+    )
+    filename = export_filename(sources, options, date)
+    return ExportFile(None, filename, "", rendered.pages, cached=False, data=rendered.pdf)
+
+
+@dataclass(frozen=True)
+class LessonSet:
+    """A lesson's documents as one zip, in an unnamed temporary file the caller sends and closes."""
+
+    file: BinaryIO
+    filename: str
+    members: tuple[str, ...]
+    cached: bool  # every PDF in it came from the cache
+
+
+def lesson_set_documents(source: LessonSource) -> tuple[str, ...]:
+    """The documents of a lesson set: plan, handout, cards (when there are any) and letter."""
+    has_cards = any(block.kind == "scenario" for block in source.doc.blocks)
+    return tuple(kind for kind in PACK_DOCUMENTS if kind != "cards" or has_cards)
+
+
+def lesson_set_filename(source: LessonSource, options: ExportOptions) -> str:
+    tail = f"{options.paper}-{options.variant}-{options.country.lower()}"
+    return f"{source.slug}-lesson-set-{tail}-v{source.version}.zip"
+
+
+def export_lesson_set(
+    source: LessonSource,
+    options: ExportOptions,
+    school: SchoolInfo,
+    country: dict,
+    letter: LetterDetails = NO_LETTER_DETAILS,
+    date: str | None = None,
+) -> LessonSet:
+    """Every document of one lesson as a zip of the same (cached) PDFs as single downloads.
+
+    Every PDF is made before the zip is started, so a failing render raises RenderError and
+    writes no zip at all. The zip itself is written to an unnamed temporary file: it never has
+    a name on disk, so it is never seen half written and vanishes when closed, even after a crash
+    (it may hold a letter with typed details, which must not be stored).
+    """
+    date = date or printed_on()
+    exported = [
+        export_pdf([source], options.with_document(kind), school, country, date=date, letter=letter)
+        for kind in lesson_set_documents(source)
+    ]
+    members = tuple(f"{number}-{pdf.filename}" for number, pdf in enumerate(exported, start=1))
+    handle = tempfile.TemporaryFile(dir=cache_dir())  # noqa: SIM115 (the response closes it)
+    try:
+        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, pdf in zip(members, exported, strict=True):
+                archive.writestr(name, pdf.read())
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    cached = all(pdf.cached for pdf in exported)
+    return LessonSet(handle, lesson_set_filename(source, options), members, cached)
 
 
 # A pack is rendered in chunks of consecutive lessons, each one WeasyPrint document: a few parts

@@ -14,6 +14,7 @@ from toolkit.content.documents import LessonDoc
 from toolkit.content.labels import AUDIENCE_LABELS, KIND_LABELS
 from toolkit.content.markdown import SYMBOL_URL, render_inline, render_markdown
 from toolkit.content.symbols import ATTRIBUTION
+from toolkit.exports.letter import NO_LETTER_DETAILS, LetterDetails
 from toolkit.exports.options import DOCUMENTS, PACK_DOCUMENTS, ExportOptions
 
 # Routes for adults (parents' and professionals' lines) are printed only for the oldest band.
@@ -28,11 +29,110 @@ PUPIL_ROUTE_KINDS = {
 }
 
 
+# The role title printed before a safeguarding-lead line that names no role of its own.
+DEFAULT_LEAD_TITLE = "Designated safeguarding lead"
+# Titles a school may already have typed into its lead line (lower case, the words of each
+# country's procedures and their usual abbreviations). Longest first, so that "deputy
+# designated safeguarding lead" is taken whole rather than as "designated safeguarding lead".
+LEAD_TITLES = tuple(
+    sorted(
+        (
+            "designated safeguarding lead",
+            "deputy designated safeguarding lead",
+            "designated safeguarding person",
+            "designated safeguarding officer",
+            "designated liaison person",
+            "deputy designated liaison person",
+            "designated person",
+            "designated teacher",
+            "child protection coordinator",
+            "child protection co-ordinator",
+            "child protection officer",
+            "child protection lead",
+            "child protection contact",
+            "safeguarding lead",
+            "safeguarding officer",
+            "safeguarding coordinator",
+            "safeguarding co-ordinator",
+            "safeguarding contact",
+            "dsl",
+            "ddsl",
+            "dlp",
+            "ddlp",
+            "cpc",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+# What may stand between a title and the name ("DSL: Ms X", "Child protection coordinator - Mr Y").
+TITLE_SEPARATORS = ":,;-\u2013\u2014()"
+# What separates parts of a line that may be a title alone ("Ms X, DSL", "Ms X (DSL)"); a bare
+# hyphen is not one, since "co-ordinator" holds it.
+PART_SEPARATORS = (":", ",", ";", "(", ")", " - ", "\u2013", "\u2014")
+
+
+@dataclass(frozen=True)
+class SafeguardingContact:
+    """The school's safeguarding contact as printed: a role label, then the school's words.
+
+    `label` is the role title shown in bold before `text`; when the school's line names the role
+    itself in the middle or at the end ("Ms X, DSL"), a neutral label is used so that no title is
+    printed twice.
+    """
+
+    label: str
+    text: str
+
+
+def _starting_title(line: str) -> str | None:
+    """The role title a line starts with (as the school typed it), or None."""
+    lowered = line.lower()
+    for title in LEAD_TITLES:
+        rest = lowered[len(title) :]
+        if lowered.startswith(title) and (not rest or not rest[0].isalnum()):
+            return line[: len(title)]
+    return None
+
+
+def _names_a_title(line: str) -> bool:
+    """Tell whether any comma- or bracket-separated part of a line is a role title alone."""
+    parts = line.lower()
+    for separator in PART_SEPARATORS:
+        parts = parts.replace(separator, "|")
+    return any(part.strip() in LEAD_TITLES for part in parts.split("|"))
+
+
+def safeguarding_contact(line: str) -> SafeguardingContact | None:
+    """The printed contact made from a school's safeguarding-lead line, or None when it is empty.
+
+    "Ms X" -> Designated safeguarding lead: Ms X; "Designated liaison person: Ms X" and
+    "Child protection coordinator Mr Y" keep the school's own title as the label; "Ms X, DSL"
+    is printed as typed after a neutral label.
+    """
+    line = " ".join(line.split())
+    if not line:
+        return None
+    title = _starting_title(line)
+    if title is not None:
+        rest = line[len(title) :].lstrip(TITLE_SEPARATORS + " ")
+        if rest:
+            return SafeguardingContact(title[:1].upper() + title[1:], rest)
+        return SafeguardingContact("Safeguarding contact", line)
+    if _names_a_title(line):
+        return SafeguardingContact("Safeguarding contact", line)
+    return SafeguardingContact(DEFAULT_LEAD_TITLE, line)
+
+
 @dataclass(frozen=True)
 class School:
     name: str
     safeguarding_lead: str = ""
     logo_url: str | None = None
+
+    @property
+    def contact(self) -> SafeguardingContact | None:
+        return safeguarding_contact(self.safeguarding_lead)
 
 
 @dataclass(frozen=True)
@@ -148,6 +248,7 @@ class PrintDocument:
     school: School
     options: ExportOptions
     printed_on: str
+    letter: LetterDetails = NO_LETTER_DETAILS  # typed at export for this PDF only
 
     @property
     def footer(self) -> str:
@@ -249,12 +350,16 @@ def print_lesson(doc: LessonDoc, version: int, band_name: str, country: dict) ->
 
 
 def documents_for(
-    lesson: PrintLesson, school: School, options: ExportOptions, printed_on: str
+    lesson: PrintLesson,
+    school: School,
+    options: ExportOptions,
+    printed_on: str,
+    letter: LetterDetails = NO_LETTER_DETAILS,
 ) -> list[PrintDocument]:
     """The documents an export holds: one, or every document of the lesson for a pack."""
     kinds = PACK_DOCUMENTS if options.document == "pack" else (options.document,)
     return [
-        PrintDocument(kind, DOCUMENTS[kind], lesson, school, options, printed_on)
+        PrintDocument(kind, DOCUMENTS[kind], lesson, school, options, printed_on, letter)
         for kind in kinds
         if kind != "cards" or lesson.cards or options.document == "cards"
     ]

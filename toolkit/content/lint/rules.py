@@ -149,6 +149,17 @@ _RULES = [
         "Plain-language practice (thresholds and reasoning in reading-levels.toml)",
     ),
     Rule(
+        "LETTER",
+        ERROR,
+        "The letter home is advance notice",
+        'Write the parent letter for before the lesson, in the future or present tense: "In the '
+        'coming lesson, your child\'s class will learn...", never "this week your child '
+        'learned".',
+        "Parents are told before the lesson so that they know what will be taught, can talk "
+        "about it at home and can ask to see the materials.",
+        "PSHE Association guidance on working with parents and carers",
+    ),
+    Rule(
         "PII",
         ERROR,
         "No real pupil data",
@@ -196,6 +207,7 @@ UNUSED_WAIVER_SEVERITY = WARNING
 # Block checks run on every block (shared blocks alone too); lesson checks need the whole lesson.
 BLOCK_CHECKS: list[BlockCheck] = [
     *phrases.CHECKS,
+    phrases.check_letter,
     pii.check,
     pupil.check_prohibitions,
     pupil.check_names,
