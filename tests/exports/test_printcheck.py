@@ -10,6 +10,11 @@ from toolkit.exports.render import Engine, RenderJob
 _engine = None
 
 
+def teardown_module():
+    global _engine
+    _engine = None  # freed before the interpreter shuts down, not during it
+
+
 def _kinds(body: str, variant: str = "standard", paper: str = "a4") -> list[tuple[int, str]]:
     """Render a page body with the print stylesheets; the linter's (page, kind) findings."""
     global _engine
@@ -48,11 +53,16 @@ def test_a_page_under_a_fifth_full_before_the_last():
 
 
 def test_a_heading_as_the_last_line_of_a_page():
-    stranded = f'{_spacer(200)}<h2>Left behind</h2><div style="break-before: page">{PARAGRAPH}</div>'
+    stranded = (
+        f'{_spacer(200)}<h2>Left behind</h2><div style="break-before: page">{PARAGRAPH}</div>'
+    )
     assert _kinds(stranded) == [(1, "stranded-heading")]
     assert _kinds(f"{_spacer(200)}<h2>Kept with its text</h2>{PARAGRAPH}") == []
     # Small bold text at body size is not a heading.
-    plain = f'{_spacer(200)}<p><strong>Bold</strong></p><div style="break-before: page">{PARAGRAPH}</div>'
+    plain = (
+        f"{_spacer(200)}<p><strong>Bold</strong></p>"
+        f'<div style="break-before: page">{PARAGRAPH}</div>'
+    )
     assert _kinds(plain) == []
 
 
@@ -90,7 +100,9 @@ def test_a_scenario_card_split_across_pages():
 
 
 def test_a_numbered_list_that_starts_again():
-    restart = "<section><ol><li>One</li><li>Two</li></ol><p>Then</p><ol><li>Three</li></ol></section>"
+    restart = (
+        "<section><ol><li>One</li><li>Two</li></ol><p>Then</p><ol><li>Three</li></ol></section>"
+    )
     assert _kinds(restart) == [(1, "list-restart")]
     numbered = restart.replace("<ol><li>Three", '<ol start="3"><li>Three')
     assert _kinds(numbered) == []
@@ -100,9 +112,9 @@ def test_a_numbered_list_that_starts_again():
 
 
 def _routes(rows: int) -> str:
-    return '<div class="routes" style="break-inside: auto"><ul class="route-list">{}</ul></div>'.format(
-        '<li class="route">Childline · phone 0800 1111</li>' * rows
-    )
+    rows_html = '<li class="route">Childline · phone 0800 1111</li>' * rows
+    box = '<div class="routes" style="break-inside: auto; columns: 1">'
+    return f'{box}<ul class="route-list" style="columns: 1">{rows_html}</ul></div>'
 
 
 def test_a_help_box_split_when_it_would_fit_on_one_page():
