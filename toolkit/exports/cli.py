@@ -145,3 +145,26 @@ def worker_command(workers: int) -> None:
     huey = get_huey(current_app._get_current_object())
     click.echo(f"Print worker started ({type(huey).__name__}).")
     huey.create_consumer(workers=workers, worker_type="thread").run()
+
+
+@click.command("print-check")
+@click.argument("lessons", nargs=-1)
+@click.option("--lessons-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.option("--country", default="GB", show_default=True, help="Country of the help routes")
+@with_appcontext
+def print_check_command(lessons, lessons_dir, country) -> None:
+    """Render every library lesson's documents and report layout defects (exit 1 on any)."""
+    import tempfile
+
+    from toolkit.exports import printcheck
+    from toolkit.exports.render import get_pool
+
+    folder = lessons_dir or Path(current_app.config["LESSONS_DIR"])
+    with tempfile.TemporaryDirectory(prefix="print-check-") as uploads:
+        report = printcheck.check_library(
+            folder, Path(uploads), get_pool(current_app.config), country.upper(), only=lessons
+        )
+    for line in report.lines():
+        click.echo(line)
+    if report.problems:
+        raise SystemExit(1)

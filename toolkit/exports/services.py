@@ -505,7 +505,8 @@ def _render_pack(sources, options, school, country, date, pool, progress):
                 html,
                 options.paper,
                 options.variant,
-                extra_sheets=("pack-part.css", "pack-chunk.css"),
+                extra_sheets=("pack-part.css", "pack-chunk.css")
+                + (("pack-sheets.css",) if options.new_sheet else ()),
                 upload_dir=upload_dir,
             )
         )
@@ -532,19 +533,36 @@ def _render_pack(sources, options, school, country, date, pool, progress):
         with ThreadPoolExecutor(max_workers=pool.size) as threads:
             list(threads.map(in_app, todo))
 
-    body_pages = sum(c.pages for c in chunks)
     cover, stamp = _render_cover_and_stamp(
-        chunks, sources, options, school.school, country, date, title, pool, body_pages
+        chunks, sources, options, school.school, country, date, title, pool
     )
-    parts = [Part(cover.pdf, "")] + [Part(c.pdf, "") for c in chunks]
-    return merge_tagged(parts, stamp.pdf, title), cover.pages + body_pages
+    pads, _, pages = _sheets(chunks, cover.pages, options.new_sheet)
+    parts = [Part(cover.pdf, "")] + [
+        Part(c.pdf, "", blank_before=pad) for c, pad in zip(chunks, pads, strict=True)
+    ]
+    return merge_tagged(parts, stamp.pdf, title), pages
 
 
-def _contents(chunks: list[_Chunk], first_page: int) -> list[dict]:
+def _sheets(chunks: list[_Chunk], cover_pages: int, new_sheet: bool):
+    """Where each chunk starts: (blank page before it?, its first page, the pack's pages).
+
+    With new_sheet, a chunk that would start on a left-hand (even) page gets a blank page first;
+    inside a chunk, pack-sheets.css starts each document on a right-hand page.
+    """
+    pads, starts, page = [], [], cover_pages + 1
+    for chunk in chunks:
+        pad = new_sheet and page % 2 == 0
+        page += pad
+        pads.append(pad)
+        starts.append(page)
+        page += chunk.pages
+    return pads, starts, page - 1
+
+
+def _contents(chunks: list[_Chunk], starts: list[int]) -> list[dict]:
     """The contents' entries from the chunks' bookmarks: lessons and their documents."""
     entries = []
-    page = first_page
-    for chunk in chunks:
+    for chunk, page in zip(chunks, starts, strict=True):
         nested = any(u.bookmark for u in chunk.units)
         for heading in chunk.headings:
             entries.append({"level": 1, "title": heading.title, "page": page + heading.page})
@@ -553,19 +571,19 @@ def _contents(chunks: list[_Chunk], first_page: int) -> list[dict]:
                     {"level": 2, "title": kid.title, "page": page + kid.page}
                     for kid in heading.children
                 )
-        page += chunk.pages
     return entries
 
 
-def _render_cover_and_stamp(chunks, sources, options, school, country, date, title, pool, body):
+def _render_cover_and_stamp(chunks, sources, options, school, country, date, title, pool):
     """The cover with its contents, and the page numbers, rendered side by side.
 
     The cover's length is guessed first; both are rendered again if the contents' own length
     moves the pages.
     """
     # A cover page, then the contents at about 30 entries a page (a wrong guess costs a render).
-    guess = 1 + -(-len(_contents(chunks, 0)) // CONTENTS_PER_PAGE)
+    guess = 1 + -(-len(_contents(chunks, [0] * len(chunks))) // CONTENTS_PER_PAGE)
     for _ in range(3):
+        _, starts, pages = _sheets(chunks, guess, options.new_sheet)
         html = render_template(
             "print/cover.html",
             title=title,
@@ -573,7 +591,8 @@ def _render_cover_and_stamp(chunks, sources, options, school, country, date, tit
             footer=f"{title} · printed {date}",
             school=school,
             lessons=sources,
-            entries=_contents(chunks, guess + 1),
+            entries=_contents(chunks, starts),
+            kind="Lesson pack" if len(sources) == 1 else "Unit pack",
             paper_label=PAPERS[options.paper],
             variant_label=VARIANTS[options.variant],
             country_name=country["name"],
@@ -587,7 +606,7 @@ def _render_cover_and_stamp(chunks, sources, options, school, country, date, tit
             upload_dir=uploads(),
         )
         stamp_job = RenderJob(
-            render_template("print/stamp.html", pages=guess + body),
+            render_template("print/stamp.html", pages=pages),
             options.paper,
             options.variant,
             extra_sheets=("stamp.css",),

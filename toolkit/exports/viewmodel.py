@@ -23,6 +23,10 @@ ADULT_BAND = "14-18"
 # What pupils themselves are shown. Younger children get the child helpline (and the emergency
 # number) only: the other routes' purposes speak of nude images and abuse, which the content
 # guide keeps out of 4-7 and 7-11 material; teachers and parents still see every route.
+# Running headers and footers hold a shortened title: a long title wrapped them onto several
+# lines that grew into the paper's edge (large print most of all, at 16 pt).
+RUNNING_TITLE_CHARS = {"large-print": 32}
+RUNNING_TITLE_DEFAULT = 60
 PUPIL_ROUTE_KINDS = {
     "4-7": {"child-helpline"},
     "7-11": {"child-helpline"},
@@ -251,11 +255,27 @@ class PrintDocument:
     letter: LetterDetails = NO_LETTER_DETAILS  # typed at export for this PDF only
 
     @property
+    def running_title(self) -> str:
+        """The lesson's title as running headers and footers print it (shortened if long)."""
+        return running_title(self.lesson.title, self.options.variant)
+
+    @property
     def footer(self) -> str:
         return (
-            f"{self.lesson.title} · version {self.lesson.version} · {self.title} · "
+            f"{self.running_title} · version {self.lesson.version} · {self.title} · "
             f"printed {self.printed_on}"
         )
+
+
+def running_title(title: str, variant: str) -> str:
+    """A title cut at a word to fit one line of a running header in this variant."""
+    limit = RUNNING_TITLE_CHARS.get(variant, RUNNING_TITLE_DEFAULT)
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" :;,-·") + "…"
 
 
 def card_title(line: str) -> str | None:
