@@ -199,6 +199,8 @@ def mark_html(html: str) -> tuple[str, list[Mark]]:
                 )
         if element.classes & HEADING_NOTE_CLASSES:
             marks.append(Mark("heading-note", ident(element), element.label()))
+        if element.tag in ("h3", "h4", "h5", "h6"):  # a new section may number from 1 again
+            lists_seen.pop(id(_container(element)), None)
         if element.tag == "ol" and not any(a.tag in ("ol", "ul") for a in element.ancestors()):
             block = _container(element)
             key = id(block)
