@@ -27,7 +27,14 @@ from toolkit.auth.access import PUBLIC
 
 EXAMPLES_PER_ROUTE = 40
 # GET pages not scraped for form fields: they render PDFs (slow) or end the session.
-NOT_SCRAPED = ("export.pdf", "download", "/logout", "/print-assets/", "/print/logo")
+NOT_SCRAPED = (
+    "export.pdf",
+    "lesson-set.zip",
+    "download",
+    "/logout",
+    "/print-assets/",
+    "/print/logo",
+)
 
 NASTY_TEXT = [
     "",

@@ -231,3 +231,11 @@ def test_a_photo_like_logo_is_shrunk_to_fit_the_print_limit(ctx):
     assert len(upload.getvalue()) < MAX_LOGO_BYTES
     png = clean_logo(upload.getvalue())
     assert png.startswith(b"\x89PNG") and len(png) <= MAX_LOGO_BYTES
+
+
+def test_the_lead_line_hint_asks_for_a_name_and_how_to_reach_them(client, login_as):
+    login_as("admin")
+    page = client.get("/admin/school").get_data(as_text=True)
+    hint = page.split('id="lead-hint">', 1)[1].split("</p>", 1)[0]
+    assert "name of your safeguarding lead and how to reach them" in hint
+    assert "e.g. “Ms Khan, room 12, extension 204”" in hint  # no title typed in the example

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 
+from toolkit.content.lint import RULES
 from toolkit.content.lint.cli import default_lessons_dir, lint_command
 
 REPO_LESSONS = Path(__file__).resolve().parents[2] / "lessons"
@@ -61,6 +62,7 @@ ACTIVITY
 
 ## Help and reporting {use=help-and-reporting-11-18}
 """
+RULES_WORKSHEET_ADVICE = RULES["WORKSHEET"].message
 CALM = "Pupils read the story of Sam and talk about what he could do next."
 SUMMARY = re.compile(r"^\d+ errors?, \d+ warnings?, \d+ waived in \d+ lessons?$")
 
@@ -231,3 +233,55 @@ def test_the_default_folder_comes_from_the_app(tmp_path: Path) -> None:
     with app.app_context():
         assert default_lessons_dir() == tmp_path
     assert default_lessons_dir() == REPO_LESSONS
+
+
+WORKSHEET = """\
+## Worksheet {#test-lesson-11-14-sheet kind=worksheet audience=pupil}
+
+Tick one box for each.
+
+```tick Statement | True | False
+Sam can tell an adult he trusts.
+[answer: Maybe, it depends.]
+[lines: 40]
+```
+
+What could Sam do?
+
+[lines: 2
+"""
+
+
+def test_a_malformed_worksheet_is_reported_at_its_lines(library: Path) -> None:
+    lesson = write_library(library, activity=CALM + "\n\n" + WORKSHEET)
+    result = run("lessons/11-14/test-lesson-11-14.md")
+    assert result.exit_code == 1, result.output
+    path = "lessons/11-14/test-lesson-11-14.md"
+    found = [line for line in result.output.splitlines() if " WORKSHEET error " in line]
+    assert found[0].startswith(
+        f"{path}:{line_of(lesson, '[answer: Maybe')}: WORKSHEET error the answer should start "
+        "with the column to tick (True / False)"
+    )
+    assert found[1].startswith(f"{path}:{line_of(lesson, '[lines: 40]')}: WORKSHEET error [lines")
+    assert found[2].startswith(f"{path}:{line_of(lesson, '[lines: 2')}: WORKSHEET error [lines: ")
+    assert "is not closed with ]" in found[2]
+    assert len(found) == 3
+
+
+def test_an_unclosed_table_is_reported_where_it_opens_and_ends_with_its_block(
+    library: Path,
+) -> None:
+    sheet = (
+        "## Worksheet {#test-lesson-11-14-sheet kind=worksheet audience=pupil}\n\n"
+        "```grid Card | What could they do?\nSam\n\n"
+    )
+    lesson = write_library(library, activity=CALM + "\n\n" + sheet)
+    result = run("lessons/11-14/test-lesson-11-14.md")
+    assert result.exit_code == 1, result.output
+    line = line_of(lesson, "```grid")
+    # The table ends with its block: the help block after it is still read (no FORMAT error).
+    assert result.output.splitlines()[0] == (
+        f"lessons/11-14/test-lesson-11-14.md:{line}: WORKSHEET error ```grid is not closed: end "
+        "it with a line of ```: " + RULES_WORKSHEET_ADVICE
+    )
+    assert result.output.splitlines()[-1] == "1 error, 0 warnings, 0 waived in 1 lesson"

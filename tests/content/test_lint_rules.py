@@ -30,6 +30,7 @@ GUIDE_RULES = (
     "DISCLOSE",
     "COUNTRY",
     "ROUTE-AGE",
+    "LETTER",
     "PII",
 )
 
@@ -736,3 +737,56 @@ def test_disclose_leaves_immediate_referral_alone(text: str) -> None:
 
 def test_disclose_reads_only_teachers_text() -> None:
     assert flags("Tell the DSL the same day.", "DISCLOSE", audience="pupil") == []
+
+
+def test_pictures_every_young_pupil_block_and_card_needs_a_symbol():
+    cards = "### Bella asks\n\n[symbol: camera]\n\nBella asks Sam.\n\n### Lulu\n\nLulu smiles."
+    found = flags(cards, "PICTURES", audience="pupil", kind="scenario", band="4-7")
+    assert [(f.line, f.message.split(":")[0]) for f in found] == [
+        (26, 'the card "Lulu" has no picture')
+    ]
+    sheet = "### Ask first\n\nCopy the words.\n\n[lines: 2]"
+    (finding,) = flags(sheet, "PICTURES", audience="pupil", kind="worksheet", band="4-7")
+    assert finding.line == 20 and finding.severity == "warning"
+    assert not flags("[symbol: hand]\n\n" + sheet, "PICTURES", audience="pupil", band="4-7")
+    # Older pupils and teacher text need no pictures.
+    assert not flags(sheet, "PICTURES", audience="pupil", kind="worksheet", band="7-11")
+    assert not flags(sheet, "PICTURES", audience="teacher", band="4-7")
+
+
+LETTER_FLAGGED = [
+    "This week your child's class learned what encrypted apps can do.",
+    "This week your child met Milo, a little mouse.",
+    "This week, the children practised asking before taking a photo.",
+    "Last week we talked about secrets and surprises.",
+    "Today your child learnt three steps.",
+    "Pupils learned that grooming usually starts with kindness.",
+    "Your child has learned who to tell.",
+]
+LETTER_NOT_FLAGGED = [
+    "In the coming lesson, your child's class will learn what encrypted apps can do.",
+    "This week your child's class will meet Milo, a little mouse.",
+    "On Tuesday, pupils will learn that grooming usually starts with kindness.",
+    "After the lesson, you could ask your child what they learned.",
+    "Once the lesson is over, ask what the class learned about secrets.",
+    "Children learn best when they feel safe to ask questions.",
+]
+
+
+@pytest.mark.parametrize("text", LETTER_FLAGGED)
+def test_letter_flags_a_parent_letter_written_after_the_lesson(text: str) -> None:
+    block = make_block(text, kind="parent-letter", audience="parent")
+    found = active(lint_block(block, "11-14", helplines=HELPLINES), "LETTER")
+    assert found, text
+    assert all(f.severity == "error" and "coming lesson" in f.message for f in found)
+
+
+@pytest.mark.parametrize("text", LETTER_NOT_FLAGGED)
+def test_letter_leaves_advance_notice_alone(text: str) -> None:
+    block = make_block(text, kind="parent-letter", audience="parent")
+    assert not active(lint_block(block, "11-14", helplines=HELPLINES), "LETTER")
+
+
+def test_letter_reads_only_parent_letters() -> None:
+    block = make_block("This week pupils learned how to report.", kind="plenary")
+    assert not active(lint_block(block, "11-14", helplines=HELPLINES), "LETTER")

@@ -61,7 +61,7 @@ Share one way to get help.
 
 ## Letter home {{#{slug}-letter kind=parent-letter audience=parent}}
 
-This week your child learned how to get help when something online worries them.
+In the coming lesson, your child will learn how to get help when something online worries them.
 Ask them who they would talk to.
 """
 

@@ -39,8 +39,11 @@ class SchoolForm(FlaskForm):
     safeguarding_lead = StringField(
         "Safeguarding lead line",
         validators=[Length(max=300)],
-        description="Printed on every teacher plan, e.g. “Designated safeguarding lead: "
-        "Ms Khan, room 12, extension 204”. A staff contact only: no pupil details.",
+        description="The name of your safeguarding lead and how to reach them, e.g. “Ms Khan, "
+        "room 12, extension 204”. It is printed after the role title on every teacher plan and "
+        "letter home; if your school's title for the role is not “Designated safeguarding "
+        "lead”, start with it (“Designated liaison person: Mr Byrne, office”). A staff contact "
+        "only: no pupil details.",
     )
     logo = FileField(
         "Logo",

@@ -10,15 +10,33 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from toolkit.content import worksheets
 from toolkit.content.documents import waiver_comments
+from toolkit.content.symbols import symbols
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h3", "h4", "h5", "h6", "strong", "em", "blockquote", "code", "pre",
-    "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td", "del",
+    "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td", "del", "div", "span",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
+# `class` is kept only with the worksheet classes below: raw HTML is off, so only the worksheet
+# renderer writes them, and the sanitiser keeps it that way.
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "ol": {"start", "class"},
+    "th": {"align", "class"},
+    "td": {"align", "class"},
+    **{tag: {"class"} for tag in ("div", "span", "p", "li", "table")},
+}
+WORKSHEET_CLASSES = frozenset(
+    {"task", "answer", "lead-in", "write-lines", "write-line", "tick-cell", "tick-box"}
+    | {f"draw-box draw-{n}" for n in range(1, worksheets.MAX_SPACE + 1)}
+    | worksheets.SHAPE_CLASSES
+    | {f"tick-table tick-{n}" for n in range(1, worksheets.MAX_COLUMNS)}
+    | {f"grid-table grid-{n}" for n in range(2, worksheets.MAX_COLUMNS + 1)}
+)
 URL_SCHEMES = {"https", "http", "mailto"}
-WRITING_SPACE = re.compile(r"<p>\[(lines|draw):\s*(\d{1,2})\]</p>")
+SYMBOL_LINE = re.compile(r"<p>\[symbol:\s*([a-z0-9-]{1,40})\]</p>")
+SYMBOL_URL = "toolkit-asset:/symbols/"  # the print fetcher's scheme; the preview rewrites it
 
 
 def allowed_link(href: str) -> bool:
@@ -55,6 +73,8 @@ def _plain_links(state) -> None:
 
 
 def _only_allowed_links(element: str, attribute: str, value: str) -> str | None:
+    if attribute == "class":
+        return value if value in WORKSHEET_CLASSES else None
     return None if attribute == "href" and not allowed_link(value) else value
 
 
@@ -64,6 +84,9 @@ _parser.enable("table").enable("strikethrough")
 # (javascript: and data: too, which markdown-it would leave as raw Markdown) read as plain text.
 _parser.validateLink = lambda url: True
 _parser.core.ruler.push("plain_links", _plain_links)
+worksheets.install(
+    _parser, lambda text: render_inline(text)
+)  # writing space, answers, tick tables and grids
 
 
 def strip_waivers(text: str) -> str:
@@ -88,13 +111,17 @@ def sanitise(html: str) -> str:
     )
 
 
-def writing_space(kind: str, count: int) -> str:
-    """Ruled lines to write on, or a box to draw in `count` lines tall."""
-    count = max(1, min(count, 30))
-    if kind == "draw":
-        return f'<div class="draw-box draw-{count}" role="presentation"></div>'
-    lines = '<span class="write-line"></span>' * count
-    return f'<div class="write-lines" role="presentation">{lines}</div>'
+def symbol_image(name: str) -> str | None:
+    """The `<img>` of a known symbol with its alt text, or None for an unknown name."""
+    symbol = symbols().get(name)
+    if symbol is None:
+        return None
+    alt = symbol.alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return f'<img class="symbol" src="{SYMBOL_URL}{name}.svg" alt="{alt}">'
+
+
+def _symbol(match: re.Match) -> str:
+    return symbol_image(match[1]) or match[0]  # an unknown name stays visible as text
 
 
 # Rendered Markdown by text: a lesson page renders the same blocks on every view, and
@@ -103,11 +130,16 @@ RENDER_CACHE_SIZE = 1024
 
 
 @lru_cache(maxsize=RENDER_CACHE_SIZE)
-def render_markdown(text: str) -> Markup:
-    """Render lesson Markdown to sanitised HTML; [lines: N] and [draw: N] leave space to work."""
-    html = sanitise(_parser.render(strip_waivers(text)))
-    # Added after sanitising: these elements are ours, their only input is a 1-2 digit number.
-    html = WRITING_SPACE.sub(lambda m: writing_space(m[1], int(m[2])), html)
+def render_markdown(text: str, answers: bool = False) -> Markup:
+    """Render lesson Markdown to sanitised HTML, with the worksheet syntax (worksheets.py).
+
+    `answers` shows the `[answer: ...]` lines: on for teachers, off for pupils' handouts.
+    A line of only `[symbol: name]` is a picture.
+    """
+    source = worksheets.separate_markers(strip_waivers(text))
+    html = sanitise(_parser.render(source, {"answers": answers}))
+    # Added after sanitising: the <img> is ours, its only input a listed symbol's name.
+    html = SYMBOL_LINE.sub(_symbol, html)
     return Markup(html)  # noqa: S704 (sanitised above)
 
 

@@ -18,6 +18,8 @@ from toolkit.content.schema import (
     SharedBlockFrontMatter,
     UsedBlockAttributes,
 )
+from toolkit.content.symbols import symbol_name, symbols, unknown_symbol_message
+from toolkit.content.worksheets import structure_kind
 from toolkit.content.yamllines import YamlSyntaxError, line_for, load_with_lines
 
 # One attribute of a block heading; whitespace between attributes is skipped by the caller.
@@ -111,6 +113,7 @@ def parse_shared_block(source: FileText, problems: Problems) -> BlockDoc | None:
     if not body:
         problems.add(source.path, body_line, "body", "the block has no text")
     _check_waivers(source.path, body, body_line, problems)
+    _check_symbols(source.path, body, body_line, problems)
     if meta is None:
         return None
     return BlockDoc(
@@ -200,12 +203,15 @@ def _sections(source: FileText, body: str, first_line: int, problems: Problems):
     """Split the body at level-2 headings outside code fences."""
     sections = []
     current = None
-    in_fence = False
+    in_fence = in_structure = False
     for offset, line in enumerate(body.splitlines()):
         number = first_line + offset
         if FENCE.match(line):
             in_fence = not in_fence
+            in_structure = in_fence and structure_kind(line.strip().lstrip("`~")) is not None
         heading = None if in_fence else block_heading(line)
+        if in_structure and line.startswith("## ") and (heading := block_heading(line)):
+            in_fence = in_structure = False  # a table left open ends with its block (lint says so)
         if heading:
             if current:
                 sections.append(current)
@@ -313,6 +319,7 @@ def _inline_block(
     if not text:
         problems.add(source.path, line, "body", "the block has no text")
     _check_waivers(source.path, text, text_line, problems)
+    _check_symbols(source.path, text, text_line, problems)
     block = BlockDoc(
         slug=meta.slug,
         title=title,
@@ -337,6 +344,15 @@ def _check_waivers(path: str, text: str, first_line: int, problems: Problems) ->
                 problems.add(
                     path, first_line + offset, "lint-allow", "a waiver must give its reason"
                 )
+
+
+def _check_symbols(path: str, text: str, first_line: int, problems: Problems) -> None:
+    """Each `[symbol: name]` line names a picture of the vendored set."""
+    known = symbols()
+    for offset, line in enumerate(text.splitlines()):
+        name = symbol_name(line)
+        if name is not None and name not in known:
+            problems.add(path, first_line + offset, "symbol", unknown_symbol_message(name))
 
 
 def _trim(text: str, first_line: int) -> tuple[str, int]:

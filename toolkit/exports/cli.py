@@ -13,9 +13,12 @@ from sqlalchemy import select
 from toolkit.auth.models import Organisation
 from toolkit.content.access import lesson_by_slug
 from toolkit.exports import services
+from toolkit.exports.letter import LetterDetails
 from toolkit.exports.options import DOCUMENTS, PAPERS, VARIANTS, OptionError
 from toolkit.exports.render import RenderError
 from toolkit.extensions import db
+
+SET = "set"  # one lesson's documents as a zip (not a PDF document, so not an export option)
 
 
 def _school(name: str | None) -> Organisation | None:
@@ -31,21 +34,50 @@ def _school(name: str | None) -> Organisation | None:
 
 @click.command("export")
 @click.argument("lessons", nargs=-1, required=True)
-@click.option("--document", default="plan", show_default=True, help="|".join(DOCUMENTS))
+@click.option(
+    "--document",
+    default="plan",
+    show_default=True,
+    help="|".join([*DOCUMENTS, SET]) + f" ({SET}: one lesson's documents as a zip)",
+)
 @click.option("--paper", default=None, help="|".join(PAPERS) + " (default: the school's)")
 @click.option("--variant", default="standard", show_default=True, help="|".join(VARIANTS))
 @click.option(
     "--country", default=None, help="Country code for help routes (default: the school's)"
 )
 @click.option("--school", "school_name", default=None, help="School name (default: the first)")
+@click.option("--lesson-date", default=None, help="Letter home: date of the lesson (YYYY-MM-DD)")
+@click.option("--class-name", default=None, help="Letter home: class or year group")
+@click.option("--teacher", default=None, help="Letter home: the teacher who signs it")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @with_appcontext
-def export_command(lessons, document, paper, variant, country, school_name, output) -> None:
-    """Export lessons (by slug, library or adapted) as one PDF."""
+def export_command(
+    lessons,
+    document,
+    paper,
+    variant,
+    country,
+    school_name,
+    lesson_date,
+    class_name,
+    teacher,
+    output,
+) -> None:
+    """Export lessons (by slug, library or adapted) as one PDF, or one lesson's set as a zip."""
     org = _school(school_name)
+    as_set = document == SET
     try:
         options = services.options_for(
-            {"document": document, "paper": paper, "variant": variant, "country": country}, org
+            {
+                "document": "plan" if as_set else document,
+                "paper": paper,
+                "variant": variant,
+                "country": country,
+            },
+            org,
+        )
+        letter = LetterDetails.from_values(
+            {"lesson_date": lesson_date, "class_name": class_name, "teacher": teacher}
         )
     except OptionError as error:
         raise click.UsageError(str(error)) from error
@@ -59,23 +91,48 @@ def export_command(lessons, document, paper, variant, country, school_name, outp
         raise click.UsageError(f"At most {services.MAX_PACK_LESSONS} lessons in one export.")
     country_data = services.country_data(options.country)
     school = services.school_info(org, current_app.config["UPLOAD_DIR"])
+    if as_set:
+        _export_set(sources, options, school, country_data, letter, output)
+        return
 
     def progress(done: int, total: int) -> None:
         if total > 1:
             click.echo(f"  {done} of {total} parts", err=True)
 
     try:
-        exported = services.export_pdf(sources, options, school, country_data, progress=progress)
+        exported = services.export_pdf(
+            sources, options, school, country_data, progress=progress, letter=letter
+        )
     except RenderError as error:
         raise click.ClickException(f"The export failed: {error}.") from error
     output.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(exported.path, output)
+    output.write_bytes(exported.read())
     from toolkit.audit.services import record
 
     record("export.pdf", ",".join(s.slug for s in sources), {**options.as_dict(), "cli": True})
     db.session.commit()
     state = "from the cache" if exported.cached else "rendered"
     click.echo(f"Wrote {output} ({exported.pages} pages, {state}; {exported.filename}).")
+
+
+def _export_set(sources, options, school, country_data, letter, output: Path) -> None:
+    """Write one lesson's set (plan, handout, cards, letter) as a zip."""
+    if len(sources) != 1:
+        raise click.UsageError(f"--document {SET} takes exactly one lesson.")
+    try:
+        exported = services.export_lesson_set(sources[0], options, school, country_data, letter)
+    except RenderError as error:
+        raise click.ClickException(f"The export failed: {error}.") from error
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with exported.file, output.open("wb") as out:
+        shutil.copyfileobj(exported.file, out)
+    from toolkit.audit.services import record
+
+    audit = {k: v for k, v in options.as_dict().items() if k != "document"}
+    audit |= {"documents": list(exported.members), "cli": True}
+    record("export.set", sources[0].slug, audit)
+    db.session.commit()
+    click.echo(f"Wrote {output} ({', '.join(exported.members)}).")
 
 
 @click.command("worker")
@@ -88,3 +145,26 @@ def worker_command(workers: int) -> None:
     huey = get_huey(current_app._get_current_object())
     click.echo(f"Print worker started ({type(huey).__name__}).")
     huey.create_consumer(workers=workers, worker_type="thread").run()
+
+
+@click.command("print-check")
+@click.argument("lessons", nargs=-1)
+@click.option("--lessons-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.option("--country", default="GB", show_default=True, help="Country of the help routes")
+@with_appcontext
+def print_check_command(lessons, lessons_dir, country) -> None:
+    """Render every library lesson's documents and report layout defects (exit 1 on any)."""
+    import tempfile
+
+    from toolkit.exports import printcheck
+    from toolkit.exports.render import get_pool
+
+    folder = lessons_dir or Path(current_app.config["LESSONS_DIR"])
+    with tempfile.TemporaryDirectory(prefix="print-check-") as uploads:
+        report = printcheck.check_library(
+            folder, Path(uploads), get_pool(current_app.config), country.upper(), only=lessons
+        )
+    for line in report.lines():
+        click.echo(line)
+    if report.problems:
+        raise SystemExit(1)

@@ -18,7 +18,7 @@ ASSET_SCHEME = "toolkit-asset:"
 UPLOAD_SCHEME = "toolkit-upload:"
 ROOT = Path(__file__).resolve().parent.parent.parent
 PRINT_DIR = ROOT / "static" / "print"
-CONTENT_TYPES = {".css": "text/css", ".ttf": "font/ttf"}
+CONTENT_TYPES = {".css": "text/css", ".ttf": "font/ttf", ".svg": "image/svg+xml"}
 
 
 class RefusedURL(ValueError):
@@ -37,10 +37,18 @@ def font_files() -> dict[str, Path]:
     return files
 
 
+def symbol_files() -> dict[str, Path]:
+    """The vendored symbols (our own reviewed SVG files, never uploads), as `symbols/<name>.svg`."""
+    from toolkit.content.symbols import symbols
+
+    return {f"symbols/{s.path.name}": s.path for s in symbols().values()}
+
+
 def asset_files() -> dict[str, Path]:
-    """Every asset print HTML may name: the print stylesheets and the fonts."""
+    """Every asset print HTML may name: the print stylesheets, the fonts and the symbols."""
     assets = {path.name: path for path in sorted(PRINT_DIR.glob("*.css"))}
     assets.update(font_files())
+    assets.update(symbol_files())
     return assets
 
 

@@ -26,6 +26,7 @@ _OVERLAY = b"\nQ\n/Artifact <</Type /Pagination>> BDC q /PageNumber Do Q EMC\n"
 class Part:
     pdf: bytes
     title: str  # the bookmark over the part's own bookmarks ("" keeps them at the top level)
+    blank_before: bool = False  # a blank page first, so that the part starts on a right-hand page
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,9 @@ def merge_tagged(parts: list[Part], stamp: bytes | None, title: str, lang: str =
             source = pikepdf.open(BytesIO(part.pdf))
             sources.append(source)
             version = max(version, source.pdf_version)
+            if part.blank_before:
+                box = source.pages[0].mediabox
+                out.add_blank_page(page_size=(float(box[2]), float(box[3])))
             first = len(out.pages)
             out.pages.extend(source.pages)
             root = source.Root

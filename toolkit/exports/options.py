@@ -23,6 +23,10 @@ VARIANTS = {
 }
 
 
+YES = ("yes", "1", "true", "on")
+NO = ("no", "0", "false", "off")
+
+
 class OptionError(ValueError):
     """An export option that is not one of the known values."""
 
@@ -33,6 +37,9 @@ class ExportOptions:
     paper: str = "a4"
     variant: str = "standard"
     country: str = "GB"
+    # Packs: a blank left-hand page where needed, so that each document starts on a right-hand
+    # page and double-sided printing never backs one document onto another.
+    new_sheet: bool = True
 
     def __post_init__(self):
         checks = (
@@ -40,6 +47,8 @@ class ExportOptions:
             ("paper", self.paper, PAPERS),
             ("variant", self.variant, VARIANTS),
         )
+        if isinstance(self.new_sheet, str):  # from a stored job's options
+            object.__setattr__(self, "new_sheet", self.new_sheet.lower() in YES)
         for name, value, allowed in checks:
             if value not in allowed:
                 raise OptionError(f"Unknown {name} {value!r}: choose one of {', '.join(allowed)}.")
@@ -55,15 +64,19 @@ class ExportOptions:
                 f"Unknown country {country!r}: the toolkit has help routes for "
                 f"{', '.join(sorted(countries))}."
             )
+        sheet = str(values.get("new_sheet") or "yes").strip().lower()
+        if sheet not in YES + NO:
+            raise OptionError(f"Unknown new_sheet {sheet!r}: choose yes or no.")
         return cls(
             document=(values.get("document") or "plan").strip(),
             paper=(values.get("paper") or default_paper or "a4").strip().lower(),
             variant=(values.get("variant") or "standard").strip(),
             country=country,
+            new_sheet=sheet in YES,
         )
 
     def with_document(self, document: str) -> ExportOptions:
-        return ExportOptions(document, self.paper, self.variant, self.country)
+        return ExportOptions(document, self.paper, self.variant, self.country, self.new_sheet)
 
     def as_dict(self) -> dict[str, str]:
         return {
@@ -71,4 +84,5 @@ class ExportOptions:
             "paper": self.paper,
             "variant": self.variant,
             "country": self.country,
+            "new_sheet": "yes" if self.new_sheet else "no",
         }

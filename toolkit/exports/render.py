@@ -30,6 +30,12 @@ BUILTIN_SHEETS = {
 .pack-lesson[data-title] h2 { bookmark-level: 3; }
 .pack-lesson[data-title] .cut-card h2 { bookmark-level: none; }
 """,
+    "pack-sheets.css": """
+/* Each document on a new sheet: it starts on a right-hand page; a blank page is left plain. */
+.pack-lesson + .pack-lesson, .document + .document { break-before: right; }
+@page :blank { @top-left { content: none; } @top-right { content: none; }
+  @bottom-left { content: none; } }
+""",
 }
 
 

@@ -15,11 +15,13 @@ import os
 import re
 import tempfile
 import threading
+import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 from flask import current_app, render_template
 from markupsafe import Markup
@@ -33,7 +35,9 @@ from toolkit.content.access import can_read
 from toolkit.content.documents import LessonDoc
 from toolkit.content.models import AgeBand, Country, Lesson, LessonVersion, Topic
 from toolkit.content.repository import lesson_doc
+from toolkit.content.symbols import SYMBOL_DIR
 from toolkit.exports.fetcher import PRINT_DIR, UPLOAD_SCHEME
+from toolkit.exports.letter import NO_LETTER_DETAILS, LetterDetails
 from toolkit.exports.merge import Heading, Part, merge_tagged, outline
 from toolkit.exports.models import ExportArtifact
 from toolkit.exports.options import DOCUMENTS, PACK_DOCUMENTS, PAPERS, VARIANTS, ExportOptions
@@ -50,7 +54,7 @@ from toolkit.uploads import LOGO_FOLDER, LOGO_NAME
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "print"
 # Bump when the meaning of the inputs changes in a way the template files do not show.
-TEMPLATE_VERSION = "2"
+TEMPLATE_VERSION = "3"  # 3: worksheet syntax (tasks, tick tables, grids, answers)
 MAX_PACK_LESSONS = 60
 
 
@@ -72,11 +76,15 @@ class SchoolInfo:
 
 @dataclass(frozen=True)
 class ExportFile:
-    path: Path
+    path: Path | None  # None for a PDF that is never stored (see `data`)
     filename: str
     key: str
     pages: int
     cached: bool
+    data: bytes | None = None  # a letter carrying typed details, held in memory only
+
+    def read(self) -> bytes:
+        return self.data if self.data is not None else self.path.read_bytes()
 
 
 def lesson_source(lesson: Lesson) -> LessonSource:
@@ -166,7 +174,7 @@ def printed_on(today: dt.date | None = None) -> str:
 def template_fingerprint() -> str:
     """A hash of the print templates and stylesheets as they are now (name, size, time)."""
     parts = [TEMPLATE_VERSION]
-    for folder in (TEMPLATE_DIR, PRINT_DIR):
+    for folder in (TEMPLATE_DIR, PRINT_DIR, SYMBOL_DIR):
         for path in sorted(folder.iterdir()):
             stat = path.stat()
             parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
@@ -214,11 +222,12 @@ def print_html(
     date: str,
     stylesheet_links: tuple[str, ...] = (),
     preview_bar: dict | None = None,
+    letter: LetterDetails = NO_LETTER_DETAILS,
 ) -> str:
     """The print HTML of one lesson's documents (the PDF's input and the browser preview)."""
     (source,) = sources
     lesson = print_lesson(source.doc, source.version, source.band_name, country, school)
-    documents = documents_for(lesson, school, options, date)
+    documents = documents_for(lesson, school, options, date, letter)
     title = f"{lesson.title}: {', '.join(d.title.lower() for d in documents)}"
     description = (
         f"{DOCUMENTS[options.document]} for the lesson {lesson.title} ({lesson.band_name}), "
@@ -296,9 +305,16 @@ def export_pdf(
     country: dict,
     progress: Callable[[int, int], None] | None = None,
     date: str | None = None,
+    letter: LetterDetails = NO_LETTER_DETAILS,
 ) -> ExportFile:
-    """Return the PDF for these lessons and options, from the cache or freshly rendered."""
+    """Return the PDF for these lessons and options, from the cache or freshly rendered.
+
+    A letter home carrying details typed at export (`letter`) bypasses the cache: it is rendered
+    for this request and returned in memory, never written to disk or the database.
+    """
     date = date or printed_on()
+    if letter and options.document == "letter" and len(sources) == 1:
+        return _export_private_letter(sources, options, school, country, date, letter)
     key = content_key(sources, options, school, country, date)
     found = cached_export(key)
     if found is not None:
@@ -318,6 +334,71 @@ def export_pdf(
         pdf, pages = _render_pack(sources, options, school, country, date, pool, progress)
     filename = export_filename(sources, options, date)
     return _store(key, pdf, filename, pages, sources, options)
+
+
+def _export_private_letter(sources, options, school, country, date, letter) -> ExportFile:
+    """Render a letter with the teacher's typed details, kept in memory only."""
+    html = print_html(sources, options, school.school, country, date, letter=letter)
+    rendered = get_pool(current_app.config).render(
+        RenderJob(html, options.paper, options.variant, upload_dir=uploads())
+    )
+    filename = export_filename(sources, options, date)
+    return ExportFile(None, filename, "", rendered.pages, cached=False, data=rendered.pdf)
+
+
+@dataclass(frozen=True)
+class LessonSet:
+    """A lesson's documents as one zip, in an unnamed temporary file the caller sends and closes."""
+
+    file: BinaryIO
+    filename: str
+    members: tuple[str, ...]
+    cached: bool  # every PDF in it came from the cache
+
+
+def lesson_set_documents(source: LessonSource) -> tuple[str, ...]:
+    """The documents of a lesson set: plan, handout, cards (when there are any) and letter."""
+    has_cards = any(block.kind == "scenario" for block in source.doc.blocks)
+    return tuple(kind for kind in PACK_DOCUMENTS if kind != "cards" or has_cards)
+
+
+def lesson_set_filename(source: LessonSource, options: ExportOptions) -> str:
+    tail = f"{options.paper}-{options.variant}-{options.country.lower()}"
+    return f"{source.slug}-lesson-set-{tail}-v{source.version}.zip"
+
+
+def export_lesson_set(
+    source: LessonSource,
+    options: ExportOptions,
+    school: SchoolInfo,
+    country: dict,
+    letter: LetterDetails = NO_LETTER_DETAILS,
+    date: str | None = None,
+) -> LessonSet:
+    """Every document of one lesson as a zip of the same (cached) PDFs as single downloads.
+
+    Every PDF is made before the zip is started, so a failing render raises RenderError and
+    writes no zip at all. The zip itself is written to an unnamed temporary file: it never has
+    a name on disk, so it is never seen half written and vanishes when closed, even after a crash
+    (it may hold a letter with typed details, which must not be stored).
+    """
+    date = date or printed_on()
+    exported = [
+        export_pdf([source], options.with_document(kind), school, country, date=date, letter=letter)
+        for kind in lesson_set_documents(source)
+    ]
+    members = tuple(f"{number}-{pdf.filename}" for number, pdf in enumerate(exported, start=1))
+    handle = tempfile.TemporaryFile(dir=cache_dir())  # noqa: SIM115 (the response closes it)
+    try:
+        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, pdf in zip(members, exported, strict=True):
+                archive.writestr(name, pdf.read())
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    cached = all(pdf.cached for pdf in exported)
+    return LessonSet(handle, lesson_set_filename(source, options), members, cached)
 
 
 # A pack is rendered in chunks of consecutive lessons, each one WeasyPrint document: a few parts
@@ -447,7 +528,8 @@ def _render_pack(sources, options, school, country, date, pool, progress):
                 html,
                 options.paper,
                 options.variant,
-                extra_sheets=("pack-part.css", "pack-chunk.css"),
+                extra_sheets=("pack-part.css", "pack-chunk.css")
+                + (("pack-sheets.css",) if options.new_sheet else ()),
                 upload_dir=upload_dir,
             )
         )
@@ -474,19 +556,36 @@ def _render_pack(sources, options, school, country, date, pool, progress):
         with ThreadPoolExecutor(max_workers=pool.size) as threads:
             list(threads.map(in_app, todo))
 
-    body_pages = sum(c.pages for c in chunks)
     cover, stamp = _render_cover_and_stamp(
-        chunks, sources, options, school.school, country, date, title, pool, body_pages
+        chunks, sources, options, school.school, country, date, title, pool
     )
-    parts = [Part(cover.pdf, "")] + [Part(c.pdf, "") for c in chunks]
-    return merge_tagged(parts, stamp.pdf, title), cover.pages + body_pages
+    pads, _, pages = _sheets(chunks, cover.pages, options.new_sheet)
+    parts = [Part(cover.pdf, "")] + [
+        Part(c.pdf, "", blank_before=pad) for c, pad in zip(chunks, pads, strict=True)
+    ]
+    return merge_tagged(parts, stamp.pdf, title), pages
 
 
-def _contents(chunks: list[_Chunk], first_page: int) -> list[dict]:
+def _sheets(chunks: list[_Chunk], cover_pages: int, new_sheet: bool):
+    """Where each chunk starts: (blank page before it?, its first page, the pack's pages).
+
+    With new_sheet, a chunk that would start on a left-hand (even) page gets a blank page first;
+    inside a chunk, pack-sheets.css starts each document on a right-hand page.
+    """
+    pads, starts, page = [], [], cover_pages + 1
+    for chunk in chunks:
+        pad = new_sheet and page % 2 == 0
+        page += pad
+        pads.append(pad)
+        starts.append(page)
+        page += chunk.pages
+    return pads, starts, page - 1
+
+
+def _contents(chunks: list[_Chunk], starts: list[int]) -> list[dict]:
     """The contents' entries from the chunks' bookmarks: lessons and their documents."""
     entries = []
-    page = first_page
-    for chunk in chunks:
+    for chunk, page in zip(chunks, starts, strict=True):
         nested = any(u.bookmark for u in chunk.units)
         for heading in chunk.headings:
             entries.append({"level": 1, "title": heading.title, "page": page + heading.page})
@@ -495,19 +594,19 @@ def _contents(chunks: list[_Chunk], first_page: int) -> list[dict]:
                     {"level": 2, "title": kid.title, "page": page + kid.page}
                     for kid in heading.children
                 )
-        page += chunk.pages
     return entries
 
 
-def _render_cover_and_stamp(chunks, sources, options, school, country, date, title, pool, body):
+def _render_cover_and_stamp(chunks, sources, options, school, country, date, title, pool):
     """The cover with its contents, and the page numbers, rendered side by side.
 
     The cover's length is guessed first; both are rendered again if the contents' own length
     moves the pages.
     """
     # A cover page, then the contents at about 30 entries a page (a wrong guess costs a render).
-    guess = 1 + -(-len(_contents(chunks, 0)) // CONTENTS_PER_PAGE)
+    guess = 1 + -(-len(_contents(chunks, [0] * len(chunks))) // CONTENTS_PER_PAGE)
     for _ in range(3):
+        _, starts, pages = _sheets(chunks, guess, options.new_sheet)
         html = render_template(
             "print/cover.html",
             title=title,
@@ -515,7 +614,8 @@ def _render_cover_and_stamp(chunks, sources, options, school, country, date, tit
             footer=f"{title} · printed {date}",
             school=school,
             lessons=sources,
-            entries=_contents(chunks, guess + 1),
+            entries=_contents(chunks, starts),
+            kind="Lesson pack" if len(sources) == 1 else "Unit pack",
             paper_label=PAPERS[options.paper],
             variant_label=VARIANTS[options.variant],
             country_name=country["name"],
@@ -529,7 +629,7 @@ def _render_cover_and_stamp(chunks, sources, options, school, country, date, tit
             upload_dir=uploads(),
         )
         stamp_job = RenderJob(
-            render_template("print/stamp.html", pages=guess + body),
+            render_template("print/stamp.html", pages=pages),
             options.paper,
             options.variant,
             extra_sheets=("stamp.css",),

@@ -20,8 +20,10 @@ from toolkit.content.countrytext import (
 )
 from toolkit.content.documents import LessonDoc
 from toolkit.content.labels import AUDIENCE_LABELS, KIND_LABELS
-from toolkit.content.markdown import render_inline, render_markdown
+from toolkit.content.markdown import SYMBOL_URL, render_inline, render_markdown
 from toolkit.content.schema import ADULT_AGE, ROUTE_ROLES
+from toolkit.content.symbols import ATTRIBUTION
+from toolkit.exports.letter import NO_LETTER_DETAILS, LetterDetails
 from toolkit.exports.options import DOCUMENTS, PACK_DOCUMENTS, ExportOptions
 
 # Adults' image-abuse routes are of use to a teacher only around the oldest band.
@@ -31,10 +33,111 @@ ADULT_BAND = "14-18"
 # What pupils themselves are shown. Younger children get the child helpline (and the emergency
 # number) only: the other routes' purposes speak of nude images and abuse, which the content
 # guide keeps out of 4-7 and 7-11 material; teachers and parents still see their routes.
+# Running headers and footers hold a shortened title: a long title wrapped them onto several
+# lines that grew into the paper's edge (large print most of all, at 16 pt).
+RUNNING_TITLE_CHARS = {"large-print": 32}
+RUNNING_TITLE_DEFAULT = 60
 PUPIL_ROUTE_ROLES = {
     "4-7": {"child-helpline"},
     "7-11": {"child-helpline"},
 }
+
+
+# The role title printed before a safeguarding-lead line that names no role of its own.
+DEFAULT_LEAD_TITLE = "Designated safeguarding lead"
+# Titles a school may already have typed into its lead line (lower case, the words of each
+# country's procedures and their usual abbreviations). Longest first, so that "deputy
+# designated safeguarding lead" is taken whole rather than as "designated safeguarding lead".
+LEAD_TITLES = tuple(
+    sorted(
+        (
+            "designated safeguarding lead",
+            "deputy designated safeguarding lead",
+            "designated safeguarding person",
+            "designated safeguarding officer",
+            "designated liaison person",
+            "deputy designated liaison person",
+            "designated person",
+            "designated teacher",
+            "child protection coordinator",
+            "child protection co-ordinator",
+            "child protection officer",
+            "child protection lead",
+            "child protection contact",
+            "safeguarding lead",
+            "safeguarding officer",
+            "safeguarding coordinator",
+            "safeguarding co-ordinator",
+            "safeguarding contact",
+            "dsl",
+            "ddsl",
+            "dlp",
+            "ddlp",
+            "cpc",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+# What may stand between a title and the name ("DSL: Ms X", "Child protection coordinator - Mr Y").
+TITLE_SEPARATORS = ":,;-\u2013\u2014()"
+# What separates parts of a line that may be a title alone ("Ms X, DSL", "Ms X (DSL)"); a bare
+# hyphen is not one, since "co-ordinator" holds it.
+PART_SEPARATORS = (":", ",", ";", "(", ")", " - ", "\u2013", "\u2014")
+
+
+@dataclass(frozen=True)
+class SafeguardingContact:
+    """The school's safeguarding contact as printed: a role label, then the school's words.
+
+    `label` is the role title shown in bold before `text`; when the school's line names the role
+    itself in the middle or at the end ("Ms X, DSL"), a neutral label is used so that no title is
+    printed twice.
+    """
+
+    label: str
+    text: str
+
+
+def _starting_title(line: str) -> str | None:
+    """The role title a line starts with (as the school typed it), or None."""
+    lowered = line.lower()
+    for title in LEAD_TITLES:
+        rest = lowered[len(title) :]
+        if lowered.startswith(title) and (not rest or not rest[0].isalnum()):
+            return line[: len(title)]
+    return None
+
+
+def _names_a_title(line: str) -> bool:
+    """Tell whether any comma- or bracket-separated part of a line is a role title alone."""
+    parts = line.lower()
+    for separator in PART_SEPARATORS:
+        parts = parts.replace(separator, "|")
+    return any(part.strip() in LEAD_TITLES for part in parts.split("|"))
+
+
+def safeguarding_contact(
+    line: str, role: str = DEFAULT_LEAD_TITLE
+) -> SafeguardingContact | None:
+    """The printed contact made from a school's safeguarding-lead line, or None when it is empty.
+
+    "Ms X" -> Designated safeguarding lead: Ms X; "Designated liaison person: Ms X" and
+    "Child protection coordinator Mr Y" keep the school's own title as the label; "Ms X, DSL"
+    is printed as typed after a neutral label.
+    """
+    line = " ".join(line.split())
+    if not line:
+        return None
+    title = _starting_title(line)
+    if title is not None:
+        rest = line[len(title) :].lstrip(TITLE_SEPARATORS + " ")
+        if rest:
+            return SafeguardingContact(title[:1].upper() + title[1:], rest)
+        return SafeguardingContact("Safeguarding contact", line)
+    if _names_a_title(line):
+        return SafeguardingContact("Safeguarding contact", line)
+    return SafeguardingContact(role[:1].upper() + role[1:], line)
 
 
 @dataclass(frozen=True)
@@ -43,6 +146,10 @@ class School:
     safeguarding_lead: str = ""
     logo_url: str | None = None
     safeguarding_role: str = DEFAULT_SAFEGUARDING_ROLE  # the title of that role at this school
+
+    @property
+    def contact(self) -> SafeguardingContact | None:
+        return safeguarding_contact(self.safeguarding_lead, self.safeguarding_role)
 
 
 @dataclass(frozen=True)
@@ -124,7 +231,8 @@ class PrintBlock:
     audience_label: str
     minutes: int
     start: int  # minute of the lesson at which it starts (timed blocks only)
-    html: Markup
+    html: Markup  # as pupils read it: no answers
+    plan_html: Markup = Markup("")  # as the teacher's plan prints it: with the expected answers
     intro_html: Markup = Markup("")
     cards: list[Card] = field(default_factory=list)
 
@@ -176,6 +284,12 @@ class PrintLesson:
         return [b for b in self.blocks if b.kind == "parent-letter"]
 
     @property
+    def symbol_credit(self) -> str:
+        """The symbols' attribution when the pupils' documents carry one (the licence asks)."""
+        pictured = any(SYMBOL_URL in b.html for b in self.blocks if b.audience == "pupil")
+        return ATTRIBUTION if pictured else ""
+
+    @property
     def has_help_block(self) -> bool:
         return any(b.is_help for b in self.blocks)
 
@@ -190,13 +304,30 @@ class PrintDocument:
     school: School
     options: ExportOptions
     printed_on: str
+    letter: LetterDetails = NO_LETTER_DETAILS  # typed at export for this PDF only
+
+    @property
+    def running_title(self) -> str:
+        """The lesson's title as running headers and footers print it (shortened if long)."""
+        return running_title(self.lesson.title, self.options.variant)
 
     @property
     def footer(self) -> str:
         return (
-            f"{self.lesson.title} · version {self.lesson.version} · {self.title} · "
+            f"{self.running_title} · version {self.lesson.version} · {self.title} · "
             f"printed {self.printed_on}"
         )
+
+
+def running_title(title: str, variant: str) -> str:
+    """A title cut at a word to fit one line of a running header in this variant."""
+    limit = RUNNING_TITLE_CHARS.get(variant, RUNNING_TITLE_DEFAULT)
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" :;,-·") + "…"
 
 
 def card_title(line: str) -> str | None:
@@ -307,6 +438,7 @@ def print_lesson(
             minutes=item.minutes,
             start=clock,
             html=render_markdown(body),
+            plan_html=render_markdown(body, answers=True),
         )
         if block.kind == "scenario":
             intro, cards = split_cards(body)
@@ -334,12 +466,16 @@ def print_lesson(
 
 
 def documents_for(
-    lesson: PrintLesson, school: School, options: ExportOptions, printed_on: str
+    lesson: PrintLesson,
+    school: School,
+    options: ExportOptions,
+    printed_on: str,
+    letter: LetterDetails = NO_LETTER_DETAILS,
 ) -> list[PrintDocument]:
     """The documents an export holds: one, or every document of the lesson for a pack."""
     kinds = PACK_DOCUMENTS if options.document == "pack" else (options.document,)
     return [
-        PrintDocument(kind, DOCUMENTS[kind], lesson, school, options, printed_on)
+        PrintDocument(kind, DOCUMENTS[kind], lesson, school, options, printed_on, letter)
         for kind in kinds
         if kind != "cards" or lesson.cards or options.document == "cards"
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 
 from flask import (
@@ -18,14 +19,17 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from markupsafe import Markup
 
 from toolkit.admin.settings import logo_path
 from toolkit.audit.services import record
 from toolkit.auth.access import public, signed_in
 from toolkit.content import repository
 from toolkit.content.access import readable_lesson_or_404
+from toolkit.content.markdown import SYMBOL_URL
 from toolkit.exports import jobs, services
 from toolkit.exports.fetcher import asset_files, font_face_css
+from toolkit.exports.letter import MAX_CLASS_NAME, MAX_TEACHER, LetterDetails
 from toolkit.exports.models import JobStatus
 from toolkit.exports.options import DOCUMENTS, PAPERS, VARIANTS, OptionError
 from toolkit.exports.render import RenderError, RenderJob, stylesheet_names
@@ -37,6 +41,13 @@ bp = Blueprint("exports", __name__)
 def _options_or_400(values):
     try:
         return services.options_for(values, current_user.organisation)
+    except OptionError as error:
+        abort(400, str(error))
+
+
+def _letter_or_400(values) -> LetterDetails:
+    try:
+        return LetterDetails.from_values(values)
     except OptionError as error:
         abort(400, str(error))
 
@@ -53,16 +64,22 @@ def _choices() -> dict:
 @bp.route("/lessons/<slug>/export")
 @signed_in
 def lesson(slug: str):
+    """The export menu, showing the options it was opened with (after a preview, say)."""
     found = readable_lesson_or_404(current_user, slug)
     source = services.lesson_source(found)
-    options = _options_or_400({})
+    options = _options_or_400(request.args)
+    has_cards = "cards" in services.lesson_set_documents(source)
+    if options.document == "cards" and not has_cards:
+        options = options.with_document("plan")
     return render_template(
         "exports/lesson.html",
         lesson=source,
         origin=found.origin,
         options=options,
+        letter=_letter_or_400(request.args),
+        limits={"class_name": MAX_CLASS_NAME, "teacher": MAX_TEACHER},
         choices=_choices(),
-        has_cards=any(b.kind == "scenario" for b in source.doc.blocks),
+        has_cards=has_cards,
     )
 
 
@@ -75,18 +92,34 @@ def _export_request(slug: str):
     return found, options, country, school
 
 
+@bp.app_template_filter("browser_symbols")
+def browser_symbols(html: str) -> Markup:
+    """Point the symbols of rendered lesson HTML at the asset route (the browser cannot follow
+    the printer's private scheme). Only our own `<img src="...">` can hold the exact text."""
+    prefix = url_for("exports.asset", name="symbols/")
+    return Markup(str(html).replace(f'src="{SYMBOL_URL}', f'src="{prefix}'))  # noqa: S704
+
+
+def _back_to_options(slug: str, options, letter: LetterDetails) -> str:
+    """The export menu with the options (and letter details) of this request still chosen."""
+    return url_for("exports.lesson", slug=slug, **options.as_dict(), **letter.as_query())
+
+
 @bp.route("/lessons/<slug>/preview")
 @signed_in
 def preview(slug: str):
     found, options, country, school = _export_request(slug)
+    letter = _letter_or_400(request.args)
     printed = school.school
     if printed.logo_url:  # the browser cannot follow the printer's private scheme
         printed = replace(printed, logo_url=url_for("exports.school_logo"))
     job = RenderJob("", options.paper, options.variant)
     links = tuple(url_for("exports.asset", name=name) for name in stylesheet_names(job))
     bar = {
-        "back": url_for("exports.lesson", slug=slug),
-        "download": url_for("exports.download", slug=slug, **options.as_dict()),
+        "back": _back_to_options(slug, options, letter),
+        "download": url_for(
+            "exports.download", slug=slug, **options.as_dict(), **letter.as_query()
+        ),
     }
     html = services.print_html(
         [services.lesson_source(found)],
@@ -96,28 +129,63 @@ def preview(slug: str):
         services.printed_on(),
         stylesheet_links=links,
         preview_bar=bar,
+        letter=letter,
     )
-    return html
+    return browser_symbols(html)
 
 
 @bp.route("/lessons/<slug>/export.pdf")
 @signed_in
 def download(slug: str):
     found, options, country, school = _export_request(slug)
+    letter = _letter_or_400(request.args)
     try:
-        exported = services.export_pdf([services.lesson_source(found)], options, school, country)
+        exported = services.export_pdf(
+            [services.lesson_source(found)], options, school, country, letter=letter
+        )
     except RenderError as error:
         current_app.logger.warning("export of %s failed: %s", slug, error)
         return render_error_page(error)
-    record("export.pdf", slug, {**options.as_dict(), "cached": exported.cached})
+    # The letter details are never recorded: only whether there were any.
+    details = {"letter_details": True} if letter and options.document == "letter" else {}
+    record("export.pdf", slug, {**options.as_dict(), "cached": exported.cached, **details})
     db.session.commit()
     return _send_pdf(exported)
 
 
+@bp.route("/lessons/<slug>/lesson-set.zip")
+@signed_in
+def lesson_set(slug: str):
+    """Plan, handout, cards and letter of one lesson as one zip (the chosen paper and style)."""
+    found, options, country, school = _export_request(slug)
+    letter = _letter_or_400(request.args)
+    try:
+        exported = services.export_lesson_set(
+            services.lesson_source(found), options, school, country, letter=letter
+        )
+    except RenderError as error:
+        current_app.logger.warning("lesson set of %s failed: %s", slug, error)
+        return render_error_page(error)
+    audit = {k: v for k, v in options.as_dict().items() if k != "document"}
+    audit |= {"documents": list(exported.members), "cached": exported.cached}
+    if letter:
+        audit["letter_details"] = True
+    record("export.set", slug, audit)
+    db.session.commit()
+    return send_file(
+        exported.file,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=exported.filename,
+        max_age=0,
+    )
+
+
 def _send_pdf(exported: services.ExportFile):
     """A finished PDF as a download under its meaningful file name, never cached by the browser."""
+    source = exported.path if exported.data is None else io.BytesIO(exported.data)
     return send_file(
-        exported.path,
+        source,
         mimetype="application/pdf",
         as_attachment=True,
         download_name=exported.filename,

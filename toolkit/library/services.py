@@ -238,7 +238,7 @@ def lesson_page(lesson: Lesson, findings=(), for_country=None) -> LessonPage:
             audience=item.block.audience,
             audience_label=AUDIENCE_LABELS[item.block.audience],
             minutes=item.minutes,
-            html=render_markdown(for_country(item.block.body, item.block.audience)),
+            html=render_markdown(for_country(item.block.body, item.block.audience), answers=True),
             findings=by_block.get(item.block.slug, []),
         )
         for item in doc.items

@@ -315,6 +315,44 @@ HOMEWORK = PhraseRule(
 
 PHRASE_RULES = (FEAR, BLAME, TERMS, STRANGER, DISTANCE, IMAGERY, HOMEWORK)
 
+# LETTER: the parent letter goes home before the lesson, so it never reports the lesson as done.
+# Read in parent-letter blocks only; "after the lesson, ask what they learned" is advice for
+# later, not a report, so a match with "after" or "once" earlier in its sentence is left alone.
+PAST_TEACHING = (
+    r"(?:learned|learnt|met|practised|practiced|talked|discussed|explored|looked at|studied|"
+    r"watched|drew|heard|covered|thought about|found out|did)"
+)
+LETTER_SUBJECT = (
+    r"(?:your child|your son|your daughter|your child s class|the class|our class|children|"
+    r"the children|pupils|the pupils|students|young people|they|we|everyone)"
+)
+LETTER = PhraseRule(
+    "LETTER",
+    (
+        phrase(
+            r"(?:this|last) (?:week|term|half term|lesson|unit|morning|afternoon)(?: ,)? "
+            rf"(?:\w+ ){{0,5}}{PAST_TEACHING}",
+            rf"(?:today|yesterday|recently)(?: ,)? (?:\w+ ){{0,5}}{PAST_TEACHING}",
+            rf"{LETTER_SUBJECT} (?:have |has |had )?(?:all )?(?:learned|learnt)",
+            hint="Write for before the lesson: \"In the coming lesson, your child's class will "
+            'learn..." or "On <date>, pupils will...", never "this week your child learned".',
+        ),
+    ),
+    negation_window=0,
+    correction=False,
+)
+LATER = frozenset({"after", "once"})
+
+
+def check_letter(ctx: BlockContext) -> Iterator[Hit]:
+    """Report past-tense wording ("this week your child learned") in a parent letter."""
+    if ctx.block.kind != "parent-letter":
+        return
+    for match, item in matches(ctx.text, LETTER, ctx.block.kind):
+        if LATER.intersection(ctx.text.before(match.index, 20)):
+            continue
+        yield ctx.hit(LETTER.rule, match.offset, f'"{match.snippet}"', advice=item.hint)
+
 
 def guarded(text: BlockText, match: Match, rule: PhraseRule) -> bool:
     """Tell whether a match is negated, quoted to correct it, or a character's words."""

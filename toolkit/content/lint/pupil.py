@@ -11,6 +11,7 @@ from pathlib import Path
 
 from toolkit.content.lint.base import ERROR, BlockContext, Hit
 from toolkit.content.lint.text import TOKEN, expand, fold, word_set
+from toolkit.content.symbols import symbol_name
 
 NAMES_FILE = Path(__file__).with_name("names.toml")
 
@@ -123,3 +124,23 @@ def check_names(ctx: BlockContext) -> Iterator[Hit]:
         if severity:
             detail += f" (one of {len(named)} names in this block: a list of apps)"
         yield ctx.hit("NAMES", offset, detail, severity=severity)
+
+
+PICTURE_BANDS = {"4-7"}
+
+
+def check_pictures(ctx: BlockContext) -> Iterator[Hit]:
+    """For ages 4-7, each pupil block, and each card of a scenario block, carries a symbol."""
+    if ctx.block.audience != "pupil" or ctx.band not in PICTURE_BANDS:
+        return
+    lines = ctx.block.body.splitlines()
+    if ctx.block.kind == "scenario":
+        cards = [i for i, line in enumerate(lines) if line.startswith("### ")]
+        for start, end in zip(cards, [*cards[1:], len(lines)], strict=True):
+            if not any(symbol_name(line) for line in lines[start:end]):
+                title = lines[start][4:].strip()
+                yield ctx.hit("PICTURES", start, f'the card "{title}" has no picture')
+        if cards:
+            return
+    if not any(symbol_name(line) for line in lines):
+        yield ctx.hit("PICTURES", 0, "this pupil block has no picture")

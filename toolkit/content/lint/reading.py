@@ -14,6 +14,7 @@ from pathlib import Path
 
 from toolkit.content.lint.base import ERROR, BlockContext, Hit
 from toolkit.content.lint.text import BlockText, fold
+from toolkit.content.worksheets import without_answers
 
 CONFIG_FILE = Path(__file__).with_name("reading-levels.toml")
 SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"')\]]*|$)")
@@ -98,9 +99,13 @@ def check(ctx: BlockContext) -> Iterator[Hit]:
     limit = limit_for(ctx.band)
     if ctx.block.audience != "pupil" or limit is None:
         return
-    if ctx.text.word_count < settings["min_words"]:
+    text = ctx.text
+    pupils_read = without_answers(ctx.block.body)  # answers are printed for the teacher only
+    if pupils_read is not ctx.block.body:
+        text = BlockText(pupils_read, ctx.block.line_of)
+    if text.word_count < settings["min_words"]:
         return
-    result = score(ctx.text)
+    result = score(text)
     if result.grade <= limit:
         return
     hardest = result.hardest(settings["hardest_sentences"], settings["min_sentence_words"])

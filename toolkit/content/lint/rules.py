@@ -6,7 +6,7 @@ module says which check reports which rule and how each rule is presented to an 
 
 from __future__ import annotations
 
-from toolkit.content.lint import country, phrases, pii, pupil, reading, structure
+from toolkit.content.lint import country, phrases, pii, pupil, reading, structure, worksheet
 from toolkit.content.lint.base import ERROR, WARNING, BlockCheck, LessonCheck, Rule
 
 _RULES = [
@@ -149,6 +149,17 @@ _RULES = [
         "Plain-language practice (thresholds and reasoning in reading-levels.toml)",
     ),
     Rule(
+        "LETTER",
+        ERROR,
+        "The letter home is advance notice",
+        'Write the parent letter for before the lesson, in the future or present tense: "In the '
+        'coming lesson, your child\'s class will learn...", never "this week your child '
+        'learned".',
+        "Parents are told before the lesson so that they know what will be taught, can talk "
+        "about it at home and can ask to see the materials.",
+        "PSHE Association guidance on working with parents and carers",
+    ),
+    Rule(
         "PII",
         ERROR,
         "No real pupil data",
@@ -189,6 +200,27 @@ _RULES = [
         "Keeping Children Safe in Education (England); national child-protection procedures",
     ),
     Rule(
+        "WORKSHEET",
+        ERROR,
+        "Worksheet syntax",
+        "Write writing space as [lines: N] or [draw: N] (N from 1 to 30), answers as "
+        "[answer: text], and tables as ```tick or ```grid with their column headings, one row a "
+        "line, closed by ```.",
+        "A malformed table or marker prints as something nobody meant: a code block, a missing "
+        "row, or a teacher's answer on a pupil's sheet.",
+        "docs/lesson-format.md (worksheets)",
+    ),
+    Rule(
+        "PICTURES",
+        WARNING,  # like READING: it helps pupils take part; it guards no one from harm
+        "A picture on every sheet and card for ages 4-7",
+        "Add a line of only '[symbol: name]' (names in docs/symbols.md) to each pupil block, and "
+        "under each card's '### ' title in a scenario block.",
+        "Many children of 4 to 7 cannot read yet; a picture tells them what the sheet or card is "
+        "about while the teacher reads it aloud.",
+        "docs/lesson-format.md (pictures for young pupils)",
+    ),
+    Rule(
         "WAIVER",
         ERROR,
         "Waivers name a rule",
@@ -206,6 +238,7 @@ UNUSED_WAIVER_SEVERITY = WARNING
 # Block checks run on every block (shared blocks alone too); lesson checks need the whole lesson.
 BLOCK_CHECKS: list[BlockCheck] = [
     *phrases.CHECKS,
+    phrases.check_letter,
     pii.check,
     pupil.check_prohibitions,
     pupil.check_names,
@@ -213,6 +246,8 @@ BLOCK_CHECKS: list[BlockCheck] = [
     country.check_country,
     country.check_route_age,
     country.check_disclose,
+    worksheet.check,
+    pupil.check_pictures,
 ]
 LESSON_CHECKS: list[LessonCheck] = [
     structure.check_safeguarding_note,

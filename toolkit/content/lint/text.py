@@ -42,7 +42,8 @@ HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?")
 QUOTE = re.compile(r"^\s*(?:>\s?)+")
 THEMATIC_BREAK = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
-PLACEHOLDER = re.compile(r"^\s*\[lines:\s*\d+\]\s*$")
+# Lines that are not text to read: writing space ([lines: 2], [draw: hand], [rows: 3]) and pictures.
+PLACEHOLDER = re.compile(r"^\s*+\[(?:lines|draw|rows|symbol):[^\[\]]*+\]\s*+$")
 # Possessive quantifiers (*+, ++) never give back what they took: each pattern below reads a
 # long line once, however it ends. Classes exclude their own opening character ("[", "<") so
 # that a failed attempt stops at the next opener instead of rescanning to the end.

@@ -1,0 +1,177 @@
+"""The export page keeps its options, and a lesson's documents download as one zip."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from html import unescape
+from pathlib import Path
+
+from sqlalchemy import select
+
+from tests.exports import pdfcheck
+from tests.exports.lessons import make_own_lesson
+from toolkit.audit.models import AuditEvent
+from toolkit.exports import services
+from toolkit.exports.render import RenderError
+from toolkit.extensions import db
+
+SLUG = "getting-help-11-14"
+CHOSEN = {"document": "letter", "paper": "letter", "variant": "dyslexia", "country": "GB"}
+
+
+def _get(client, url, **query):
+    response = client.get(url, query_string=query)
+    data = response.get_data()
+    response.close()
+    return response, data
+
+
+def _checked(html: str, name: str, value: str) -> bool:
+    """Tell whether the form shows this value chosen (radio checked or option selected)."""
+    if f'name="{name}" value="{value}" checked' in html:
+        return True
+    start = html.find(f'<select id="{name}" name="{name}">')
+    end = html.find("</select>", start)
+    return start >= 0 and f'<option value="{value}" selected>' in html[start:end]
+
+
+def test_the_export_page_reads_its_options_and_the_preview_links_back_with_them(client, teacher):
+    page = client.get(
+        f"/lessons/{SLUG}/export",
+        query_string={**CHOSEN, "lesson_date": "2026-12-08", "teacher": "Ms Okafor"},
+    ).get_data(as_text=True)
+    for name, value in CHOSEN.items():
+        assert _checked(page, name, value), name
+    assert 'value="2026-12-08"' in page and 'value="Ms Okafor"' in page
+    assert "not saved anywhere" in page  # said beside the fields
+
+    fresh = client.get(f"/lessons/{SLUG}/export").get_data(as_text=True)
+    assert _checked(fresh, "document", "plan") and _checked(fresh, "variant", "standard")
+    assert not _checked(fresh, "document", "letter") and not _checked(fresh, "variant", "dyslexia")
+
+    preview = client.get(
+        f"/lessons/{SLUG}/preview", query_string={**CHOSEN, "class_name": "Year 8"}
+    ).get_data(as_text=True)
+    back = unescape(preview.split('<a href="', 2)[1].split('"', 1)[0])
+    assert back.startswith(f"/lessons/{SLUG}/export?")
+    for name, value in {**CHOSEN, "class_name": "Year+8"}.items():
+        assert f"{name}={value}" in back, name
+    again = client.get(back).get_data(as_text=True)
+    for name, value in CHOSEN.items():
+        assert _checked(again, name, value), name
+    assert 'value="Year 8"' in again
+
+    assert (
+        client.get(f"/lessons/{SLUG}/export", query_string={"variant": "neon"}).status_code == 400
+    )
+
+
+def test_the_lesson_set_is_a_zip_of_the_same_pdfs_as_single_downloads(app, client, teacher):
+    options = {"paper": "letter", "variant": "dyslexia", "country": "GB"}
+    response, data = _get(client, f"/lessons/{SLUG}/lesson-set.zip", **options)
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert f"{SLUG}-lesson-set-letter-dyslexia-gb-v1.zip" in response.headers["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert archive.testzip() is None
+    names = archive.namelist()
+    assert names == [
+        f"1-{SLUG}-teacher-plan-letter-dyslexia-gb-v1.pdf",
+        f"2-{SLUG}-pupil-handout-letter-dyslexia-gb-v1.pdf",
+        f"3-{SLUG}-scenario-cards-letter-dyslexia-gb-v1.pdf",
+        f"4-{SLUG}-letter-home-letter-dyslexia-gb-v1.pdf",
+    ]
+    for name, document in zip(names, ("plan", "handout", "cards", "letter"), strict=True):
+        _, single = _get(client, f"/lessons/{SLUG}/export.pdf", document=document, **options)
+        assert archive.read(name) == single, document  # the same cached PDF
+        width = float(pdfcheck.reader(single).pages[0].mediabox[2])
+        assert round(width) == 612  # US Letter, as chosen
+    with app.app_context():
+        event = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "export.set")
+        ).one()
+        assert event.target == SLUG and event.detail["documents"] == names
+        assert event.detail["variant"] == "dyslexia"
+
+    # A letter with typed details goes into the set too, rendered for this request only.
+    _, data = _get(
+        client, f"/lessons/{SLUG}/lesson-set.zip", **options, teacher="Ms Okafor", lesson_date=""
+    )
+    letter = zipfile.ZipFile(io.BytesIO(data)).read(names[3])
+    assert "Ms Okafor" in pdfcheck.text(letter)
+
+
+def test_a_failing_render_gives_the_error_page_and_leaves_nothing_half_written(
+    app, client, teacher, monkeypatch
+):
+    real_pool = services.get_pool
+
+    class HandoutFails:
+        def __init__(self, pool):
+            self.pool, self.size = pool, pool.size
+
+        def render(self, job):
+            if 'class="document document-handout"' in job.html:
+                raise RenderError("the document took longer than 30 seconds to lay out")
+            return self.pool.render(job)
+
+    monkeypatch.setattr(services, "get_pool", lambda config: HandoutFails(real_pool(config)))
+    response, data = _get(client, f"/lessons/{SLUG}/lesson-set.zip")
+    assert response.status_code == 500
+    assert b"The PDF could not be made" in data and b"took longer than 30 seconds" in data
+    files = [p for p in Path(app.config["EXPORT_CACHE_DIR"]).rglob("*") if p.is_file()]
+    assert files  # the plan rendered before the handout failed, and is whole
+    for path in files:
+        assert path.suffix == ".pdf" and path.read_bytes().startswith(b"%PDF")
+        assert path.read_bytes().rstrip().endswith(b"%%EOF")
+    with app.app_context():
+        assert not db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "export.set")
+        ).first()
+
+
+def test_a_lesson_without_cards_has_no_cards_in_its_set(app, client, teacher):
+    with app.app_context():
+        from toolkit.content.models import LessonItem
+
+        for item in db.session.scalars(select(LessonItem)):
+            if item.block_version.kind == "scenario":
+                db.session.delete(item)
+        db.session.commit()
+    _, data = _get(client, f"/lessons/{SLUG}/lesson-set.zip")
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert [n.split("-", 1)[0] for n in names] == ["1", "2", "3"]
+    assert not any("scenario-cards" in n for n in names)
+
+
+def test_another_teachers_private_lesson_has_no_set(library, app, client, login_as, make_user):
+    owner = login_as("teacher")
+    make_own_lesson(app, owner.id, "my-getting-help")
+    response, data = _get(client, "/lessons/my-getting-help/lesson-set.zip")
+    assert response.status_code == 200
+    assert any(
+        "ADAPTED BY TEACHER" in pdfcheck.text(zipfile.ZipFile(io.BytesIO(data)).read(n))
+        for n in zipfile.ZipFile(io.BytesIO(data)).namelist()
+    )
+
+    stranger = make_user("teacher")
+    client.post("/logout")
+    client.post(
+        "/login", data={"email": stranger.email, "password": "correct horse battery staple"}
+    )
+    assert client.get("/lessons/my-getting-help/lesson-set.zip").status_code == 404
+    client.post("/logout")
+    assert client.get(f"/lessons/{SLUG}/lesson-set.zip").status_code in (302, 401)
+
+
+def test_the_cli_writes_a_lesson_set(library, runner, tmp_path):
+    out = tmp_path / "set.zip"
+    result = runner.invoke(
+        args=["export", SLUG, "--document", "set", "--teacher", "Ms Okafor", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    names = zipfile.ZipFile(out).namelist()
+    assert len(names) == 4 and names[3].startswith(f"4-{SLUG}-letter-home")
+    assert "Ms Okafor" in pdfcheck.text(zipfile.ZipFile(out).read(names[3]))
+    two = runner.invoke(args=["export", SLUG, SLUG + "x", "--document", "set", "-o", str(out)])
+    assert two.exit_code != 0

@@ -1,0 +1,72 @@
+"""WORKSHEET: the worksheet syntax is well formed (markers, tick tables and grids).
+
+A malformed table would print as something the author did not mean (a code block, a missing row),
+so each problem is reported at its line. Plain line scanning, like the renderer's parser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from toolkit.content.lint.base import BlockContext, Hit
+from toolkit.content.worksheets import marker_problem, parse_structure, structure_kind
+
+
+def fence_opening(line: str) -> tuple[str, int, str] | None:
+    """(fence character, length, info) of a line that opens a fence, or None."""
+    text = line.lstrip(" ")
+    if len(line) - len(text) > 3 or text[:1] not in ("`", "~"):
+        return None
+    char = text[0]
+    length = len(text) - len(text.lstrip(char))
+    if length < 3:
+        return None
+    info = text[length:].strip()
+    if char == "`" and "`" in info:
+        return None
+    return char, length, info
+
+
+def closes(line: str, char: str, length: int) -> bool:
+    text = line.strip()
+    return len(text) >= length and text == char * len(text) and len(line) - len(line.lstrip()) <= 3
+
+
+def check(ctx: BlockContext) -> Iterator[Hit]:
+    """Report malformed writing-space and answer lines, tick tables and grids."""
+    lines = ctx.block.body.split("\n")
+    fence: tuple[str, int, str, int] | None = None  # char, length, info, opening line
+    content: list[str] = []
+    for offset, line in enumerate(lines):
+        if fence is not None:
+            char, length, info, opened = fence
+            if closes(line, char, length):
+                if structure_kind(info):
+                    yield from _structure_hits(ctx, info, content, opened)
+                fence, content = None, []
+            else:
+                content.append(line)
+            continue
+        opening = fence_opening(line)
+        if opening is not None:
+            fence, content = (*opening, offset), []
+            continue
+        problem = marker_problem(line)
+        if problem:
+            yield ctx.hit("WORKSHEET", offset, problem)
+    if fence is not None:
+        char, length, info, opened = fence
+        if structure_kind(info):
+            yield ctx.hit(
+                "WORKSHEET",
+                opened,
+                f"{char * length}{info.split(' ', 1)[0]} is not closed: end it with a line of "
+                f"{char * length}",
+            )
+            yield from _structure_hits(ctx, info, content, opened)
+
+
+def _structure_hits(ctx: BlockContext, info: str, content: list[str], opened: int):
+    structure = parse_structure(info, "\n".join(content))
+    for line, problem in structure.problems:
+        yield ctx.hit("WORKSHEET", opened if line < 0 else opened + 1 + line, problem)
