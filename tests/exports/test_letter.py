@@ -116,7 +116,7 @@ def test_letter_is_advance_notice_on_one_page_with_the_typed_details(app, client
     assert "see the lesson plan" in text  # the offer to see the materials
     assert "Designated liaison person: Ms Rivera, room 12" in text
     assert "safeguarding lead: Designated" not in text
-    assert "Childline" in text  # the country's routes for parents
+    assert "NSPCC Helpline" in text and "Childline" not in text  # routes for parents only
     # The version is in the footer's small print only, never in the letter's body.
     body, footer = text.split("Getting help · version", 1)
     assert "version" not in body.lower() and footer.startswith(" 1 · Letter home")

@@ -117,9 +117,7 @@ def _names_a_title(line: str) -> bool:
     return any(part.strip() in LEAD_TITLES for part in parts.split("|"))
 
 
-def safeguarding_contact(
-    line: str, role: str = DEFAULT_LEAD_TITLE
-) -> SafeguardingContact | None:
+def safeguarding_contact(line: str, role: str = DEFAULT_LEAD_TITLE) -> SafeguardingContact | None:
     """The printed contact made from a school's safeguarding-lead line, or None when it is empty.
 
     "Ms X" -> Designated safeguarding lead: Ms X; "Designated liaison person: Ms X" and
