@@ -76,7 +76,7 @@ def test_help_routes_for_thirty_countries_with_sources(library):
     assert EU | {"GB", "US", "AU"} <= set(countries)
     for code, country in countries.items():
         # Every country offers pupils at least one route; a child helpline is printed only where
-        # its number was confirmed at the service's own page (docs/helplines-to-confirm.md lists the gaps).
+        # its number was confirmed at the service's own page (docs/helplines-to-confirm.md).
         assert any(not route.adults_only for route in country.routes), code
         assert country.emergency.number and country.emergency.source
         assert all(route.source and route.checked for route in country.routes), code
