@@ -228,4 +228,8 @@ def test_every_library_letter_is_one_page_or_one_sheet(app, runner, tmp_path, lo
                 lesson.slug: rendered.pages
                 for lesson, rendered in zip(lessons, pool.render_many(jobs), strict=True)
             }
-            assert set(pages.values()) == {sides}, (paper, variant, pages)
+            assert set(pages.values()) == {sides}, (
+                paper,
+                variant,
+                {slug: n for slug, n in pages.items() if n != sides},
+            )
