@@ -9,6 +9,7 @@ import pytest
 from tests.conftest import ROOT
 from toolkit.content.library import read_library
 from toolkit.exports.options import ExportOptions
+from toolkit.exports.printcheck import country_dict
 from toolkit.exports.services import LessonSource, print_html
 from toolkit.exports.viewmodel import School
 
@@ -30,37 +31,6 @@ TAG = re.compile(r"<[^>]*+>")
 @pytest.fixture(scope="module")
 def library():
     return read_library(ROOT / "lessons")
-
-
-def country_dict(entry) -> dict:
-    """A country file as the export reads it from the database."""
-    return {
-        "code": entry.country,
-        "name": entry.name,
-        "emergency_number": entry.emergency.number,
-        "emergency_note": entry.emergency.note,
-        "safeguarding_role": entry.safeguarding_role,
-        "content_hash": "",
-        "routes": [
-            route.model_dump(
-                include={
-                    "name",
-                    "role",
-                    "purpose",
-                    "audience",
-                    "phone",
-                    "hours",
-                    "cost",
-                    "anonymous",
-                    "min_age",
-                    "max_age",
-                    "serves_parents",
-                }
-            )
-            | {"web": str(route.web) if route.web else None}
-            for route in entry.routes
-        ],
-    }
 
 
 def foreign_names(library, code: str) -> set[str]:

@@ -127,6 +127,9 @@ def test_a_help_box_split_when_it_would_fit_on_one_page():
     assert _kinds(f"{_spacer(100)}{_routes(6)}") == []
     # Longer than a page: it has to split.
     assert _kinds(_routes(60)) == []
+    # The teacher plan's list of every route may run on (one copy, not a class set).
+    teacher = _routes(6).replace('class="routes', 'class="routes routes-teacher', 1)
+    assert _kinds(f"{_spacer(230)}{teacher}") == []
 
 
 @pytest.mark.parametrize("variant", ["standard", "large-print"])

@@ -30,7 +30,7 @@ COUNTRY = {
     "routes": [
         {
             "name": "A child helpline",
-            "kind": "child-helpline",
+            "role": "child-helpline",
             "purpose": "Talk to someone about any worry.",
             "audience": "Children and young people",
             "phone": "0000 000",

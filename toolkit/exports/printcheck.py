@@ -184,6 +184,8 @@ def mark_html(html: str) -> tuple[str, list[Mark]]:
     lists_seen: dict[int, int] = {}
     for element in tree.elements:
         kind = next((SPLIT_CLASSES[c] for c in element.classes if c in SPLIT_CLASSES), None)
+        if kind == "help-split" and "routes-teacher" in element.classes:
+            kind = None  # the plan's full list may run on: a teacher's one copy, not a class set
         if kind and element.end > element.tag_end:
             start = ident(element)
             end = f"{start}-end"
@@ -451,9 +453,12 @@ def country_dict(entry) -> dict:
     routes = [
         {
             "name": r.name,
-            "kind": r.kind,
+            "role": r.role,
             "purpose": r.purpose,
             "audience": r.audience,
+            "min_age": r.min_age,
+            "max_age": r.max_age,
+            "serves_parents": r.serves_parents,
             "phone": r.phone,
             "web": str(r.web) if r.web else None,
             "hours": r.hours,
@@ -467,6 +472,7 @@ def country_dict(entry) -> dict:
         "name": entry.name,
         "emergency_number": entry.emergency.number,
         "emergency_note": entry.emergency.note,
+        "safeguarding_role": entry.safeguarding_role,
         "content_hash": "",
         "routes": routes,
     }
