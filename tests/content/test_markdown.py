@@ -88,6 +88,12 @@ def test_waiver_comments_are_not_shown():
     assert "lint-allow" not in html and "outdated" not in html
 
 
+def test_source_notes_are_not_shown():
+    note = "<!-- source: https://example.org/law (checked 2026-12-01) -->"
+    html = str(render_markdown(f"The law protects you.\n{note}"))
+    assert "example.org" not in html and "The law protects you." in html
+
+
 LINKS = {
     "//host/x": None,
     "java%09script:alert(1)": None,

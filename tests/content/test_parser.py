@@ -98,6 +98,15 @@ def test_waiver_needs_a_reason(tmp_path):
     assert (problem.field, problem.line) == ("lint-allow", 27)
 
 
+def test_a_source_note_names_its_page_and_the_day_it_was_read(tmp_path):
+    good = "<!-- source: https://example.org/law (checked 2026-12-01) -->"
+    text = lesson_text("s-11-14", starter_text=f"The law says so.\n{good}\n<!-- source: a book -->")
+    root = make_library(tmp_path, {"11-14/s-11-14.md": text})
+    (problem,) = _problems(root)
+    assert (problem.field, problem.line) == ("source", 28)
+    assert "checked YYYY-MM-DD" in problem.message
+
+
 def test_lesson_in_the_wrong_band_folder(tmp_path):
     root = make_library(tmp_path, {"7-11/moved-11-14.md": lesson_text("moved-11-14")})
     (problem,) = _problems(root)

@@ -65,6 +65,26 @@ def waiver_comments(text: str) -> Iterator[WaiverComment]:
             yield WaiverComment(comment.start, comment.end, match["rule"], reason)
 
 
+# The inside of a source note, `<!-- source: https://... (checked 2026-12-01) -->`: the primary
+# source of the fact just before it, for reviewers; it is never printed.
+SOURCE_INSIDE = re.compile(r"\A\s*+source:(?P<rest>.*+)")
+SOURCE_NOTE = re.compile(r"\A\s*https://\S+.*\(checked \d{4}-\d{2}-\d{2}\)\s*\Z")
+
+
+def source_notes(text: str) -> Iterator[Comment]:
+    """Yield the source notes of text (comments starting `source:`); see SOURCE_NOTE."""
+    for comment in comments_in(text):
+        if SOURCE_INSIDE.match(comment.inside):
+            yield comment
+
+
+def reviewer_notes(text: str) -> Iterator[Comment]:
+    """Yield the comments that are notes for reviewers (waivers and sources), left to right."""
+    for comment in comments_in(text):
+        if WAIVER_INSIDE.match(comment.inside) or SOURCE_INSIDE.match(comment.inside):
+            yield comment
+
+
 @dataclass(frozen=True)
 class Waiver:
     rule: str

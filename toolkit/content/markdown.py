@@ -11,7 +11,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from toolkit.content import worksheets
-from toolkit.content.documents import waiver_comments
+from toolkit.content.documents import reviewer_notes
 from toolkit.content.symbols import symbols
 
 ALLOWED_TAGS = {
@@ -90,11 +90,11 @@ worksheets.install(
 
 
 def strip_waivers(text: str) -> str:
-    """Remove lint waiver comments, which are notes for reviewers, not for readers."""
+    """Remove reviewers' notes: lint waivers and the sources of facts (`<!-- source: ... -->`)."""
     kept, position = [], 0
-    for waiver in waiver_comments(text):
-        kept.append(text[position : waiver.start])
-        position = waiver.end
+    for note in reviewer_notes(text):
+        kept.append(text[position : note.start])
+        position = note.end
     kept.append(text[position:])
     return "".join(kept)
 

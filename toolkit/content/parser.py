@@ -10,7 +10,15 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ValidationError
 
-from toolkit.content.documents import BlockDoc, LessonDoc, LessonItemDoc, waiver_comments
+from toolkit.content.documents import (
+    SOURCE_INSIDE,
+    SOURCE_NOTE,
+    BlockDoc,
+    LessonDoc,
+    LessonItemDoc,
+    source_notes,
+    waiver_comments,
+)
 from toolkit.content.errors import ContentProblem
 from toolkit.content.schema import (
     InlineBlockAttributes,
@@ -343,6 +351,15 @@ def _check_waivers(path: str, text: str, first_line: int, problems: Problems) ->
             if not waiver.reason:
                 problems.add(
                     path, first_line + offset, "lint-allow", "a waiver must give its reason"
+                )
+        for note in source_notes(line):
+            rest = SOURCE_INSIDE.match(note.inside)["rest"]
+            if not SOURCE_NOTE.match(rest):
+                problems.add(
+                    path,
+                    first_line + offset,
+                    "source",
+                    "a source note reads `<!-- source: https://... (checked YYYY-MM-DD) -->`",
                 )
 
 
