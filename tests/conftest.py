@@ -37,6 +37,9 @@ def config_for_tests(database_url: str, tmp_path: Path, **overrides) -> dict:
         "LESSONS_DIR": str(ROOT / "lessons"),
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "EXPORT_CACHE_DIR": str(tmp_path / "exports"),
+        # A shared test machine can be slow: downloads wait for their render, except where a
+        # test shortens this to see the progress page.
+        "EXPORT_WAIT_SECONDS": 600,
     }
     config.update(overrides)
     return config

@@ -18,7 +18,12 @@ def register_commands(app: Flask) -> None:
     from toolkit.audit.cli import audit_cli
     from toolkit.auth.cli import users_cli
     from toolkit.content.cli import content_cli
-    from toolkit.exports.cli import export_command, print_check_command, worker_command
+    from toolkit.exports.cli import (
+        export_command,
+        exports_cli,
+        print_check_command,
+        worker_command,
+    )
 
     app.cli.add_command(users_cli)
     app.cli.add_command(content_cli)
@@ -30,6 +35,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(setup_command)
     app.cli.add_command(export_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(exports_cli)
     app.cli.add_command(print_check_command)
 
 

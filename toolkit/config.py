@@ -65,6 +65,19 @@ class Defaults:
     EXPORT_JOB_ATTEMPTS = 2
     EXPORT_JOB_QUEUE_WAIT_SECONDS = 120
 
+    # Rendering: one pool per machine, in `toolkit worker`, which web workers reach through this
+    # Unix socket (None: <instance>/render.sock; "" renders in the process itself, as tests do).
+    # Without the worker, production refuses to print rather than start a pool per web worker.
+    RENDER_SOCKET: str | None = None
+    RENDER_IN_PROCESS_FALLBACK: bool | None = None  # None: yes except in production
+    # A download that needs a render waits this long, then shows a progress page instead.
+    EXPORT_WAIT_SECONDS = 8.0
+    # Render bodies before anyone asks (lessons loaded or published, settings changed, a lesson
+    # adapted): None means yes except in tests.
+    EXPORT_WARM: bool | None = None
+    # Kept PDFs and bodies beyond this size are pruned, least recently used first.
+    EXPORT_CACHE_MAX_MB = 2048
+
     AUDIT_RETENTION_DAYS = 730
     LIBRARY_PAGE_SIZE = 20
 
@@ -94,6 +107,12 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     app.config["LESSONS_DIR"] = str(app.config["LESSONS_DIR"] or root / "lessons")
     app.config["UPLOAD_DIR"] = str(app.config["UPLOAD_DIR"] or instance / "uploads")
     app.config["EXPORT_CACHE_DIR"] = str(app.config["EXPORT_CACHE_DIR"] or instance / "exports")
+    if app.config["RENDER_SOCKET"] is None:
+        app.config["RENDER_SOCKET"] = "" if env == "testing" else str(instance / "render.sock")
+    if app.config["EXPORT_WARM"] is None:
+        app.config["EXPORT_WARM"] = env != "testing"
+    if app.config["RENDER_IN_PROCESS_FALLBACK"] is None:
+        app.config["RENDER_IN_PROCESS_FALLBACK"] = env != "production"
     for name in RATE_SETTINGS:
         try:
             parse_rates(app.config[name])

@@ -12,6 +12,37 @@
     });
   });
 
+  // A document laid out for the first time: say how far the print queue is, then download it.
+  var wait = document.querySelector(".document-wait[data-ready-url]");
+  if (wait) {
+    var waitStatus = wait.querySelector(".wait-status");
+    var waitDownload = wait.querySelector(".wait-download");
+    var started = Date.now();
+    var checkReady = function () {
+      fetch(wait.getAttribute("data-ready-url"), { credentials: "same-origin" })
+        .then(function (response) { return response.json(); })
+        .then(function (data) {
+          if (data.state === "ready") {
+            waitStatus.textContent = "Your PDF is ready and downloading. If it does not start, use the button below.";
+            waitDownload.hidden = false;
+            window.location.assign(wait.getAttribute("data-download-url"));
+            return;
+          }
+          if (data.state === "failed") {
+            waitStatus.textContent = "The PDF could not be made: " + data.message + ". Nothing was lost; you can try again.";
+            waitDownload.hidden = false;
+            return;
+          }
+          var seconds = Math.round((Date.now() - started) / 1000);
+          var ahead = data.queue && data.queue.waiting ? " " + data.queue.waiting + " other document(s) are waiting for the printer." : "";
+          waitStatus.textContent = "Laying out the pages… (" + seconds + " seconds so far)." + ahead;
+          window.setTimeout(checkReady, 1000);
+        })
+        .catch(function () { window.setTimeout(checkReady, 3000); });
+    };
+    checkReady();
+  }
+
   var job = document.querySelector(".pack-job[data-status-url]");
   if (!job) {
     return;

@@ -66,3 +66,10 @@ def images(pdf: bytes) -> int:
             if xobject.get_object().get("/Subtype") == "/Image":
                 count += 1
     return count
+
+
+def kept_bodies(app) -> list:
+    """The document bodies kept in an app's export cache (see toolkit.exports.bodies)."""
+    from pathlib import Path
+
+    return sorted((Path(app.config["EXPORT_CACHE_DIR"]) / "bodies").rglob("*.pdf"))

@@ -40,7 +40,7 @@ def test_unit_pack_job_runs_with_progress_cover_contents_bookmarks_and_page_numb
     assert "<progress" in client.get(job_url).get_data(as_text=True)
     status = client.get(job_url + "/status").get_json()
     assert status["status"] == "done", status
-    assert status["done"] == status["total"] == 2
+    assert status["done"] == status["total"] > 2  # documents printed: each lesson has several
 
     download = client.get(status["download"])
     pdf = download.get_data()

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from tests.exports import pdfcheck
 from tests.exports.lessons import make_own_lesson
 from toolkit.audit.models import AuditEvent
-from toolkit.exports import services
-from toolkit.exports.render import RenderError
+from toolkit.exports import bodies
+from toolkit.exports.render import INTERACTIVE, RenderError, render_many
 from toolkit.extensions import db
 
 SLUG = "getting-help-11-14"
@@ -104,18 +104,21 @@ def test_the_lesson_set_is_a_zip_of_the_same_pdfs_as_single_downloads(app, clien
 def test_a_failing_render_gives_the_error_page_and_leaves_nothing_half_written(
     app, client, teacher, monkeypatch
 ):
-    real_pool = services.get_pool
+    real_renderer = bodies.get_renderer
 
     class HandoutFails:
         def __init__(self, pool):
             self.pool, self.size = pool, pool.size
 
-        def render(self, job):
+        def render(self, job, priority=INTERACTIVE):
             if 'class="document document-handout"' in job.html:
                 raise RenderError("the document took longer than 30 seconds to lay out")
-            return self.pool.render(job)
+            return self.pool.render(job, priority)
 
-    monkeypatch.setattr(services, "get_pool", lambda config: HandoutFails(real_pool(config)))
+        def render_many(self, jobs, done=None, priority=INTERACTIVE):
+            return render_many(self, jobs, done, priority)
+
+    monkeypatch.setattr(bodies, "get_renderer", lambda config: HandoutFails(real_renderer(config)))
     response, data = _get(client, f"/lessons/{SLUG}/lesson-set.zip")
     assert response.status_code == 500
     assert b"The PDF could not be made" in data and b"took longer than 30 seconds" in data

@@ -53,7 +53,7 @@ def test_pack_job_is_queued_then_run_by_a_worker(app, client, teacher, broker, t
     task = huey.dequeue()  # what `toolkit worker` does, one task
     huey.execute(task)
     status = client.get(job_url + "/status").get_json()
-    assert status["status"] == "done" and status["done"] == 2
+    assert status["status"] == "done" and status["done"] == status["total"] > 2
     download = client.get(status["download"])
     assert download.data.startswith(b"%PDF-")
     download.close()
@@ -180,7 +180,7 @@ def test_a_pack_survives_its_worker_being_killed(
             "the second worker finishing the pack",
             log,
         )
-    assert done["status"] == "done" and done["done"] == done["total"] == 2, done
+    assert done["status"] == "done" and done["done"] == done["total"] > 2, done
     assert job_row(finished_url.rsplit("/", 1)[1]).attempts == (2 if attempts == 2 else 1)
     download = client.get(done["download"])
     assert download.data.startswith(b"%PDF-")

@@ -34,6 +34,7 @@ from toolkit.audit.services import (
 from toolkit.auth.access import admin_only
 from toolkit.auth.models import ROLES
 from toolkit.auth.services import AccountError
+from toolkit.exports.jobs import request_warm
 from toolkit.extensions import db
 from toolkit.inputs import whole_number
 from toolkit.timeutil import utcnow
@@ -50,6 +51,15 @@ def index():
         review_url=url_for("review.queue") if review else None,
         school=current_user.organisation.name,
     )
+
+
+@bp.route("/printing")
+@admin_only
+def printing():
+    """How the print service is doing: kept PDFs, hit rate, warming, queue, render pool."""
+    from toolkit.exports.status import export_status
+
+    return render_template("admin/printing.html", status=export_status())
 
 
 # Accounts
@@ -172,6 +182,8 @@ def school():
         else:
             labels = {field.name: field.label.text.lower() for field in form}
             saved = ", ".join(labels.get(name, name) for name in changed)
+            if changed:  # the school's documents print differently now: have them ready again
+                request_warm(org.id)
             flash(f"Saved: {saved}." if changed else "Nothing changed.", "success")
             return redirect(url_for("admin.school"))
     return render_template("admin/school.html", form=form, school=settings.school_settings(org))

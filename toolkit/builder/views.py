@@ -32,6 +32,7 @@ from toolkit.builder.state import (
 from toolkit.content import repository
 from toolkit.content.access import editable_lesson_or_404, readable_lesson_or_404
 from toolkit.content.models import LessonVersion
+from toolkit.exports.jobs import WARM_AFTER_SAVE_SECONDS, request_warm
 from toolkit.extensions import db
 from toolkit.inputs import whole_number
 
@@ -138,6 +139,9 @@ def edit(slug: str):
         db.session.commit()
         flash(str(exc), "error")
         return redirect(url_for("builder.edit", slug=slug, draft="restore"))
+    request_warm(
+        current_user.organisation_id, [lesson.slug], version.number, WARM_AFTER_SAVE_SECONDS
+    )
     flash(f"Saved as version {version.number}.", "success")
     anchor = f"#item-{action.position}" if action.verb in (Verb.UP, Verb.DOWN) else ""
     return redirect(url_for("builder.edit", slug=slug, **picker_args()) + anchor)

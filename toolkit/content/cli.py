@@ -69,6 +69,10 @@ def load_or_exit(folder: Path | None, replace_web_changes: bool = False) -> list
         if report.changed:
             record("content.load", target=str(folder), detail={"lines": report.lines()})
         db.session.commit()
+        if report.changed:  # every school's library documents, ready before anyone asks
+            from toolkit.exports.jobs import request_warm
+
+            request_warm()
     except ContentError as exc:
         db.session.rollback()
         print_problems(exc)

@@ -139,12 +139,80 @@ def _export_set(sources, options, school, country_data, letter, output: Path) ->
 @click.option("--workers", default=1, show_default=True, help="Jobs run at the same time.")
 @with_appcontext
 def worker_command(workers: int) -> None:
-    """Run the background print queue (unit packs) until stopped."""
+    """Run this machine's print service: the render pool (shared with the web workers through
+    RENDER_SOCKET) and the background queue (packs, warming, pruning), until stopped."""
     from toolkit.exports.jobs import get_huey
+    from toolkit.exports.render import RenderServer, get_pool
 
-    huey = get_huey(current_app._get_current_object())
+    app = current_app._get_current_object()
+    pool = get_pool(app.config)
+    server = None
+    if app.config.get("RENDER_SOCKET"):
+        server = RenderServer(app.config["RENDER_SOCKET"], app.config["SECRET_KEY"], pool).start()
+        pool.warm()
+        click.echo(f"Render pool of {pool.size} workers on {app.config['RENDER_SOCKET']}.")
+    huey = get_huey(app)
     click.echo(f"Print worker started ({type(huey).__name__}).")
-    huey.create_consumer(workers=workers, worker_type="thread").run()
+    try:
+        huey.create_consumer(workers=workers, worker_type="thread").run()
+    finally:
+        if server is not None:
+            server.close()
+
+
+@click.group("exports")
+def exports_cli() -> None:
+    """Warm, prune and inspect the export cache."""
+
+
+@exports_cli.command("warm")
+@click.option("--school", "school_names", multiple=True, help="Only this school (repeatable)")
+@click.option("--lesson", "slugs", multiple=True, help="Only this lesson (repeatable)")
+@with_appcontext
+def warm_command(school_names, slugs) -> None:
+    """Render the bodies schools will print (their library, and what they printed last term)."""
+    from toolkit.exports import warming
+
+    schools = [_school(name) for name in school_names] or warming.schools()
+    failed = 0
+    for org in schools:
+        chosen = warming.targets(org, slugs or None)
+
+        def progress(done: int, total: int, name=org.name) -> None:
+            click.echo(f"\r{name}: {done}/{total} documents", nl=False)
+
+        report = warming.warm_targets(org, chosen, progress)
+        click.echo(f"\r{org.name}: {report.rendered} rendered, {report.kept} already kept.")
+        for line in report.failed:
+            click.echo(f"  failed: {line}", err=True)
+        failed += len(report.failed)
+    if failed:
+        raise SystemExit(1)
+
+
+@exports_cli.command("prune")
+@click.option("--max-mb", type=click.IntRange(min=0), default=None, help="Default: the setting")
+@with_appcontext
+def prune_command(max_mb) -> None:
+    """Remove the least recently used kept PDFs until the cache fits its size bound."""
+    from toolkit.exports import pruning
+
+    limit = current_app.config["EXPORT_CACHE_MAX_MB"] if max_mb is None else max_mb
+    report = pruning.prune(limit * 1024 * 1024)
+    click.echo(
+        f"Removed {report.removed} files ({report.freed / 1048576:.1f} MiB); the cache holds "
+        f"{report.left.files} files, {report.left.size / 1048576:.1f} MiB (bound {limit} MiB)."
+    )
+
+
+@exports_cli.command("status")
+@with_appcontext
+def status_command() -> None:
+    """Cache size, hit rate over 30 days, queue depth and the render pool."""
+    from toolkit.exports.status import export_status
+
+    for label, value in export_status().items():
+        click.echo(f"{label}: {value}")
 
 
 @click.command("print-check")

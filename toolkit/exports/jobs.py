@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import Flask, current_app
-from huey import RedisHuey, SqliteHuey, crontab
+from huey import PriorityRedisHuey, SqliteHuey, crontab
 from huey.api import Huey
 from sqlalchemy import select, update
 
@@ -35,6 +35,9 @@ from toolkit.extensions import db
 from toolkit.timeutil import utcnow
 
 QUEUE_NAME = "toolkit-exports"
+PACK_PRIORITY = 10  # somebody waits for a pack: it goes before any warming
+WARM_PRIORITY = 0
+WARM_AFTER_SAVE_SECONDS = 30  # an adapted lesson is warmed once its teacher stops saving
 REQUEUED = (
     "The print worker stopped while printing this pack, so it was put back in the queue and "
     "starts again from the beginning."
@@ -59,16 +62,21 @@ def get_huey(app: Flask | None = None) -> Huey:
         return huey
     immediate = bool(app.config.get("EXPORT_JOBS_IMMEDIATE", False))
     if app.config.get("REDIS_URL"):
-        huey = RedisHuey(QUEUE_NAME, url=app.config["REDIS_URL"], immediate=immediate)
+        huey = PriorityRedisHuey(QUEUE_NAME, url=app.config["REDIS_URL"], immediate=immediate)
     else:
         path = app.config.get("EXPORT_QUEUE_FILE") or str(Path(app.instance_path) / "jobs.db")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         huey = SqliteHuey(QUEUE_NAME, filename=path, immediate=immediate)
 
-    @huey.task(name="exports.render_pack")
+    @huey.task(name="exports.render_pack", priority=PACK_PRIORITY)
     def render_pack(job_id: str) -> None:
         with app.app_context():
             run_job(job_id)
+
+    @huey.task(name="exports.warm", priority=WARM_PRIORITY)
+    def warm(org_id: int | None, slugs: list[str] | None, version: int | None = None) -> None:
+        with app.app_context():
+            run_warm(org_id, slugs, version)
 
     @huey.periodic_task(crontab(minute="*"), name="exports.recover_jobs")
     def recover_jobs() -> None:
@@ -76,13 +84,79 @@ def get_huey(app: Flask | None = None) -> Huey:
             recover_all()
 
     app.extensions["exports_huey"] = huey
+
+    @huey.periodic_task(crontab(minute="17", hour="3"), name="exports.prune")
+    def prune_cache() -> None:
+        from toolkit.exports import pruning
+
+        with app.app_context():
+            pruning.prune(int(app.config["EXPORT_CACHE_MAX_MB"]) * 1024 * 1024)
+
     app.extensions["exports_render_pack"] = render_pack
+    app.extensions["exports_warm"] = warm
     return huey
 
 
 def _enqueue(job_id: str) -> None:
     get_huey()
     current_app.extensions["exports_render_pack"](job_id)
+
+
+def request_warm(
+    org_id: int | None = None,
+    slugs: list[str] | None = None,
+    version: int | None = None,
+    delay: float = 0,
+) -> None:
+    """Ask the queue worker to warm bodies: for a school (None: every school), some lessons
+    (None: all). With `version` (one lesson), it is skipped if the lesson has moved on by then,
+    which debounces a teacher's saves. Never fails the caller: warming is an optimisation."""
+    app = current_app._get_current_object()
+    if not app.config.get("EXPORT_WARM", True):
+        return
+    try:
+        get_huey(app)
+        task = app.extensions["exports_warm"]
+        if delay:
+            task.schedule((org_id, slugs, version), delay=delay)
+        else:
+            task(org_id, slugs, version)
+    except Exception:  # noqa: BLE001 (a queue that is down must not fail a save)
+        app.logger.warning("could not queue warming of %s for school %s", slugs, org_id)
+
+
+def run_warm(org_id: int | None, slugs: list[str] | None, version: int | None = None) -> None:
+    """Warm the bodies asked for (see warming); one school's failures do not stop the rest."""
+    from toolkit.auth.models import Organisation
+    from toolkit.exports import warming
+
+    if version is not None and slugs:
+        lesson = lesson_by_slug(slugs[0])
+        if lesson is None or lesson.current_version is None:
+            return
+        if lesson.current_version.number != version:
+            return  # saved again since: that save's own warming will run
+    schools = [db.session.get(Organisation, org_id)] if org_id else warming.schools()
+    for org in schools:
+        if org is None:
+            continue
+        report = warming.warm(org, slugs)
+        current_app.logger.info(
+            "warmed %s for %s: %d rendered, %d kept, %d failed",
+            "all lessons" if slugs is None else ", ".join(slugs),
+            org.name,
+            report.rendered,
+            report.kept,
+            len(report.failed),
+        )
+
+
+def queue_depth() -> int | None:
+    """Tasks waiting in the queue (packs and warming), None when the queue cannot be read."""
+    try:
+        return int(get_huey().pending_count())
+    except Exception:  # noqa: BLE001 (shown to administrators as unknown)
+        return None
 
 
 def start_pack(user, slugs: list[str], options: ExportOptions) -> ExportJob:
@@ -310,7 +384,7 @@ def job_view(job: ExportJob, now: datetime | None = None) -> JobView:
     elif job.status == JobStatus.FAILED:
         text = job.message
     elif job.status == JobStatus.RUNNING:
-        text = f"Printing: {job.done} of {job.total} lessons done."
+        text = f"Printing: {job.done} of {job.total} documents done."
     else:
         wait = float(current_app.config["EXPORT_JOB_QUEUE_WAIT_SECONDS"])
         waiting = now - job.heartbeat_at > timedelta(seconds=wait)

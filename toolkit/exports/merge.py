@@ -1,31 +1,28 @@
-"""Merge separately rendered tagged PDFs into one tagged PDF with bookmarks and page numbers.
+"""Merge separately rendered tagged PDFs into one tagged PDF with bookmarks.
 
 The merge runs in qpdf (through pikepdf), which copies each part's pages together with its
 structure tree (the tags that make a PDF accessible): every part's <Document> becomes a <Part>
-under one <Document>, with the parent-tree keys renumbered so that they stay unique. Page numbers
-("page X of Y") are rendered by WeasyPrint as a stamp PDF, turned into form XObjects and laid over
-each page as pagination artifacts, which assistive technology skips. The result is written with
-compressed object streams, so the many small structure elements cost little space.
+under one <Document>, with the parent-tree keys renumbered so that they stay unique. Consecutive
+parts with the same title share one bookmark over theirs (a lesson over its documents). A caller
+may draw on the merged pages before it is written (footers and page numbers, exports/stamp.py).
+The result is written with compressed object streams, so the many small structure elements cost
+little space.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, OutlineItem, Stream
-
-# Opened before a page's own content and closed before the overlay: its graphics state cannot
-# leak into the page number.
-_SAVE = b"q\n"
-_OVERLAY = b"\nQ\n/Artifact <</Type /Pagination>> BDC q /PageNumber Do Q EMC\n"
+from pikepdf import Array, Dictionary, Name, OutlineItem
 
 
 @dataclass(frozen=True)
 class Part:
     pdf: bytes
-    title: str  # the bookmark over the part's own bookmarks ("" keeps them at the top level)
+    title: str  # the bookmark over the part's own (shared with the parts before it of that title)
     blank_before: bool = False  # a blank page first, so that the part starts on a right-hand page
 
 
@@ -64,8 +61,10 @@ def _target(item: OutlineItem, index: dict) -> tuple[int, list]:
     return 0, []
 
 
-def merge_tagged(parts: list[Part], stamp: bytes | None, title: str, lang: str = "en") -> bytes:
-    """Merge parts in order; lay the stamp's pages over the merged pages when given."""
+def merge_tagged(
+    parts: list[Part], title: str, lang: str = "en", before_save: Callable | None = None
+) -> bytes:
+    """Merge parts in order; `before_save(pdf)` may draw on the merged pages."""
     out = pikepdf.new()
     nums = Array()
     document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
@@ -75,6 +74,7 @@ def merge_tagged(parts: list[Part], stamp: bytes | None, title: str, lang: str =
     document.P = tree
     sources = []  # qpdf copies stream data when it writes: the parts stay open until then
     bookmarks: list[OutlineItem] = []
+    group: OutlineItem | None = None
     offset = 0
     version = "1.7"
     try:
@@ -92,11 +92,18 @@ def merge_tagged(parts: list[Part], stamp: bytes | None, title: str, lang: str =
                 out.Root.Metadata = out.copy_foreign(root.Metadata)
             if "/StructTreeRoot" in root:
                 offset = _graft_tree(out, root.StructTreeRoot, document, nums, offset, first)
-            bookmarks.extend(_bookmarks(out, source, part.title, first))
-        if stamp is not None:
-            stamp_source = pikepdf.open(BytesIO(stamp))
-            sources.append(stamp_source)
-            _stamp(out, stamp_source)
+            items = _bookmarks(out, source, first)
+            if not part.title:
+                group = None
+                bookmarks.extend(items)
+            else:
+                if group is None or group.title != part.title:
+                    target = Array([out.pages[first].obj, Name.Fit])
+                    group = OutlineItem(part.title, destination=target)
+                    bookmarks.append(group)
+                group.children.extend(items)
+        if before_save is not None:
+            before_save(out)
         with out.open_outline() as merged:
             merged.root.extend(bookmarks)
         catalog = out.Root
@@ -153,8 +160,8 @@ def _graft_tree(out, part_tree, document, nums: Array, offset: int, first: int) 
     return offset + top + 1
 
 
-def _bookmarks(out, source, title: str, first: int) -> list[OutlineItem]:
-    """The part's bookmarks pointing at the merged pages, under one of its own when titled."""
+def _bookmarks(out, source, first: int) -> list[OutlineItem]:
+    """The part's bookmarks pointing at the merged pages."""
     index = {page.obj.objgen: i for i, page in enumerate(source.pages)}
 
     def copy(item: OutlineItem) -> OutlineItem:
@@ -165,32 +172,4 @@ def _bookmarks(out, source, title: str, first: int) -> list[OutlineItem]:
         return copied
 
     with source.open_outline() as tree:
-        items = [copy(item) for item in tree.root]
-    if not title:
-        return items
-    over = OutlineItem(title, destination=Array([out.pages[first].obj, Name.Fit]))
-    over.children.extend(items)
-    return [over]
-
-
-def _stamp(out, stamp) -> None:
-    """Lay each stamp page over the page of the same number, as a pagination artifact."""
-    save = out.make_indirect(Stream(out, _SAVE))
-    overlay = out.make_indirect(Stream(out, _OVERLAY))
-    for page, stamp_page in zip(out.pages, stamp.pages, strict=False):
-        # The stamp pages share one font: qpdf copies it once for all the forms.
-        form = out.copy_foreign(stamp_page.as_form_xobject())
-        resources = page.obj.get("/Resources")
-        # Parts share one resources dictionary between their pages: each page gets its own
-        # (the fonts and images inside stay shared), naming only its own page number.
-        resources = Dictionary(resources) if resources is not None else Dictionary()
-        xobjects = resources.get("/XObject")
-        resources.XObject = Dictionary(xobjects) if xobjects is not None else Dictionary()
-        resources.XObject.PageNumber = form
-        page.obj.Resources = resources
-        contents = page.obj.get("/Contents")
-        if contents is None:
-            contents = Array()
-        elif not isinstance(contents, Array):
-            contents = Array([contents])
-        page.obj.Contents = Array([save, *contents, overlay])
+        return [copy(item) for item in tree.root]

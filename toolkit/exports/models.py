@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, String
@@ -61,3 +61,14 @@ class ExportJob(db.Model):
     heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
     # How many times a worker has started it; a run writes only while it is the latest one.
     attempts: Mapped[int] = mapped_column(default=0)
+
+
+class ExportCounter(db.Model):
+    """A day's count of document bodies found kept (hits), rendered on demand and warmed."""
+
+    __tablename__ = "export_counter"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    hits: Mapped[int] = mapped_column(default=0)
+    misses: Mapped[int] = mapped_column(default=0)
+    warmed: Mapped[int] = mapped_column(default=0)

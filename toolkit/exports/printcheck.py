@@ -478,6 +478,9 @@ def country_dict(entry) -> dict:
     }
 
 
+PRINTED_ON = "30 September 2027"  # a long date: footers wrap soonest with it
+
+
 def check_library(
     lessons_dir: Path | str,
     upload_dir: Path,
@@ -491,9 +494,11 @@ def check_library(
     import time
 
     from toolkit.content.library import read_library
+    from toolkit.exports.bodies import BODY_SHEETS, document_marks
     from toolkit.exports.options import ExportOptions
     from toolkit.exports.render import RenderJob
     from toolkit.exports.services import LessonSource, print_html
+    from toolkit.exports.stamp import stamp
 
     began = time.monotonic()
     library = read_library(lessons_dir)
@@ -510,15 +515,23 @@ def check_library(
         for document in documents:
             for variant, paper in runs:
                 options = ExportOptions(document, paper, variant, country)
-                html = print_html([source], options, school, help_data, "1 January 2027")
+                # Checked as downloaded: the kept body, then today's footer, numbers and date.
+                html = print_html([source], options, school, help_data, "")
                 html, marks = mark_html(html)
-                cases.append(Case(slug, document, variant, paper))
-                jobs.append(RenderJob(html, paper, variant, upload_dir=str(upload_dir)))
+                cases.append((Case(slug, document, variant, paper), source, options))
+                jobs.append(
+                    RenderJob(
+                        html, paper, variant, extra_sheets=BODY_SHEETS, upload_dir=str(upload_dir)
+                    )
+                )
                 marked.append(marks)
     rendered = pool.render_many(jobs)
     problems, pages = [], 0
-    for case, result, marks in zip(cases, rendered, marked, strict=True):
+    for (case, source, options), result, marks in zip(cases, rendered, marked, strict=True):
         pages += result.pages
-        for page, kind, what in check_pdf(result.pdf, marks):
+        lines = document_marks(source, options, PRINTED_ON, result.pages, 1, result.pages)
+        date = PRINTED_ON if options.document == "letter" else ""
+        pdf = stamp(result.pdf, lines, options.paper, options.variant, letter_date=date)
+        for page, kind, what in check_pdf(pdf, marks):
             problems.append(Problem(case.where, page, kind, what))
     return Report(problems, len(cases), pages, time.monotonic() - began)

@@ -14,17 +14,14 @@ import json
 import os
 import re
 import tempfile
-import threading
 import zipfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app, render_template
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -38,10 +35,9 @@ from toolkit.content.repository import lesson_doc
 from toolkit.content.symbols import SYMBOL_DIR
 from toolkit.exports.fetcher import PRINT_DIR, UPLOAD_SCHEME
 from toolkit.exports.letter import NO_LETTER_DETAILS, LetterDetails
-from toolkit.exports.merge import Heading, Part, merge_tagged, outline
 from toolkit.exports.models import ExportArtifact
-from toolkit.exports.options import DOCUMENTS, PACK_DOCUMENTS, PAPERS, VARIANTS, ExportOptions
-from toolkit.exports.render import RenderJob, get_pool
+from toolkit.exports.options import DOCUMENTS, PACK_DOCUMENTS, ExportOptions
+from toolkit.exports.render import INTERACTIVE
 from toolkit.exports.viewmodel import (
     School,
     documents_for,
@@ -231,7 +227,7 @@ def print_html(
     title = f"{lesson.title}: {', '.join(d.title.lower() for d in documents)}"
     description = (
         f"{DOCUMENTS[options.document]} for the lesson {lesson.title} ({lesson.band_name}), "
-        f"version {lesson.version}, printed {date}."
+        f"version {lesson.version}."
     )
     return render_template(
         "print/document.html",
@@ -256,7 +252,7 @@ def cache_dir() -> Path:
     return path
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
     with os.fdopen(handle, "wb") as out:
@@ -270,14 +266,16 @@ def cached_export(key: str) -> ExportFile | None:
     if artifact is None:
         return None
     path = cache_dir() / f"{key}.pdf"
-    if not path.is_file():
+    try:
+        os.utime(path)  # used now: pruning removes the least recently used first
+    except FileNotFoundError:
         return None
     return ExportFile(path, artifact.filename, key, artifact.pages, cached=True)
 
 
 def _store(key: str, pdf: bytes, filename: str, pages: int, sources, options) -> ExportFile:
     path = cache_dir() / f"{key}.pdf"
-    _write_atomically(path, pdf)
+    write_atomically(path, pdf)
     if db.session.scalars(select(ExportArtifact.id).where(ExportArtifact.key == key)).first():
         return ExportFile(path, filename, key, pages, cached=False)
     db.session.add(
@@ -306,44 +304,40 @@ def export_pdf(
     progress: Callable[[int, int], None] | None = None,
     date: str | None = None,
     letter: LetterDetails = NO_LETTER_DETAILS,
+    priority: str = INTERACTIVE,
+    wait: float | None = None,
 ) -> ExportFile:
-    """Return the PDF for these lessons and options, from the cache or freshly rendered.
+    """Return the PDF for these lessons and options.
 
-    A letter home carrying details typed at export (`letter`) bypasses the cache: it is rendered
-    for this request and returned in memory, never written to disk or the database.
+    One document is its kept body (rendered first if it is not kept yet) stamped with today's
+    footer, page numbers and, for a letter, date; it is made in memory for each download. A
+    letter carrying details typed at export (`letter`) is rendered for this request and never
+    kept. A pack is merged from the lessons' bodies and kept as a whole for the day.
+    With `wait`, a document whose body is still rendering after that many seconds raises
+    bodies.StillRendering (the render goes on; see bodies.get_bodies).
     """
+    from toolkit.exports import bodies, packs
+
     date = date or printed_on()
-    if letter and options.document == "letter" and len(sources) == 1:
-        return _export_private_letter(sources, options, school, country, date, letter)
+    if len(sources) == 1 and options.document != "pack":
+        (source,) = sources
+        typed = letter if options.document == "letter" else NO_LETTER_DETAILS
+        request = bodies.BodyRequest(
+            source, bodies.document_options(options, options.document), typed
+        )
+        (body,) = bodies.get_bodies([request], school, country, progress, priority, wait)
+        pdf = bodies.finish_document(body, source, options, date)
+        filename = export_filename(sources, options, date)
+        return ExportFile(None, filename, body.key, body.pages, body.cached, data=pdf)
     key = content_key(sources, options, school, country, date)
     found = cached_export(key)
     if found is not None:
         if progress:
             progress(len(sources), len(sources))
         return found
-    pool = get_pool(current_app.config)
-    if len(sources) == 1 and options.document != "pack":
-        html = print_html(sources, options, school.school, country, date)
-        rendered = pool.render(
-            RenderJob(html, options.paper, options.variant, upload_dir=uploads())
-        )
-        pdf, pages = rendered.pdf, rendered.pages
-        if progress:
-            progress(1, 1)
-    else:
-        pdf, pages = _render_pack(sources, options, school, country, date, pool, progress)
+    pdf, pages = packs.render_pack(sources, options, school, country, date, progress, priority)
     filename = export_filename(sources, options, date)
     return _store(key, pdf, filename, pages, sources, options)
-
-
-def _export_private_letter(sources, options, school, country, date, letter) -> ExportFile:
-    """Render a letter with the teacher's typed details, kept in memory only."""
-    html = print_html(sources, options, school.school, country, date, letter=letter)
-    rendered = get_pool(current_app.config).render(
-        RenderJob(html, options.paper, options.variant, upload_dir=uploads())
-    )
-    filename = export_filename(sources, options, date)
-    return ExportFile(None, filename, "", rendered.pages, cached=False, data=rendered.pdf)
 
 
 @dataclass(frozen=True)
@@ -399,247 +393,6 @@ def export_lesson_set(
         raise
     cached = all(pdf.cached for pdf in exported)
     return LessonSet(handle, lesson_set_filename(source, options), members, cached)
-
-
-# A pack is rendered in chunks of consecutive lessons, each one WeasyPrint document: a few parts
-# to merge, fonts subset once per chunk, and enough chunks to keep every render worker busy.
-# Layout slows down per page as a document grows (about 70 ms a page for one lesson, 100 ms for
-# fifteen), so chunks stay small.
-PACK_CHUNK_LESSONS = 4
-CONTENTS_PER_PAGE = 30
-CHUNK_TEMPLATE = """<!doctype html>
-<html lang="en" class="paper-{{ options.paper }} variant-{{ options.variant }}">
-<head>
-  <meta charset="utf-8">
-  <title>{{ title }}</title>
-  <meta name="author" content="{{ school.name }}">
-  <meta name="generator" content="Online-safety lesson toolkit">
-</head>
-<body>{{ body }}</body>
-</html>"""
-UNIT_TEMPLATE = """<div class="pack-lesson band-{{ lesson.band }}"
-  {%- if bookmark %} data-title="{{ lesson.title }}"{% endif %}>
-{%- for doc in documents %}
-<article class="document document-{{ doc.kind }}">
-{% include "print/" ~ doc.kind ~ ".html" %}
-</article>
-{%- endfor %}
-</div>"""
-
-
-@dataclass
-class _Unit:
-    """What a pack prints of one lesson: all its documents, or one (one-lesson packs)."""
-
-    source: LessonSource
-    options: ExportOptions
-    bookmark: bool  # a bookmark (and contents entry) over its documents
-    html: str = ""
-
-
-@dataclass
-class _Chunk:
-    units: list[_Unit]
-    key: str = ""
-    pdf: bytes = b""
-    pages: int = 0
-    headings: tuple[Heading, ...] = ()
-
-    @property
-    def weight(self) -> int:
-        return sum(len(u.html) for u in self.units)
-
-
-def _unit_html(unit: _Unit, lessons: dict, school: School, country: dict, date: str) -> str:
-    source = unit.source
-    if source.slug not in lessons:
-        lessons[source.slug] = print_lesson(
-            source.doc, source.version, source.band_name, country, school
-        )
-    lesson = lessons[source.slug]
-    template = current_app.jinja_env.from_string(UNIT_TEMPLATE)
-    return template.render(
-        lesson=lesson,
-        documents=documents_for(lesson, school, unit.options, date),
-        school=school,
-        options=unit.options,
-        bookmark=unit.bookmark,
-    )
-
-
-def _split(units: list[_Unit], count: int) -> list[_Chunk]:
-    """Consecutive units in `count` chunks of about equal size (by their HTML's length)."""
-    weights = [max(1, len(u.html)) for u in units]
-    total, chunks, current, seen = sum(weights), [], [], 0
-    for i, (unit, weight) in enumerate(zip(units, weights, strict=True)):
-        current.append(unit)
-        seen += weight
-        left = count - len(chunks) - 1  # chunks still to fill after this one
-        if left and seen >= total * (len(chunks) + 1) / count and len(units) - i - 1 >= left:
-            chunks.append(_Chunk(current))
-            current = []
-    if current:
-        chunks.append(_Chunk(current))
-    return chunks
-
-
-def _render_pack(sources, options, school, country, date, pool, progress):
-    """Render the pack in chunks in parallel (cached chunks reused), then a cover, then merge."""
-    if len(sources) == 1:
-        kinds = PACK_DOCUMENTS if options.document == "pack" else (options.document,)
-        units = [_Unit(sources[0], options.with_document(k), False) for k in kinds]
-    else:
-        units = [_Unit(s, options, True) for s in sources]
-    lessons: dict[str, object] = {}
-    for unit in units:
-        unit.html = _unit_html(unit, lessons, school.school, country, date)
-    count = min(len(units), max(pool.size, -(-len(units) // PACK_CHUNK_LESSONS)))
-    chunks = _split(units, count)
-    title = (
-        f"{sources[0].doc.title}: lesson pack"
-        if len(sources) == 1
-        else f"Unit pack: {len(sources)} lessons"
-    )
-    parts_dir = cache_dir() / "parts"
-    todo = []
-    for chunk in chunks:
-        scope = "chunk:" + ",".join(f"{u.options.document}:{u.bookmark}" for u in chunk.units)
-        chunk.key = content_key(
-            [u.source for u in chunk.units], options, school, country, date, scope=scope
-        )
-        path = parts_dir / f"{chunk.key}.pdf"
-        if path.is_file():
-            chunk.pdf = path.read_bytes()
-            chunk.pages, chunk.headings = outline(chunk.pdf)
-        else:
-            todo.append(chunk)
-    finished = [len(units) - sum(len(c.units) for c in todo)]
-    lock = threading.Lock()
-    if progress:
-        progress(finished[0], len(units))
-
-    def render(chunk: _Chunk) -> None:
-        body = Markup("\n".join(u.html for u in chunk.units))  # noqa: S704 (rendered, escaped)
-        html = current_app.jinja_env.from_string(CHUNK_TEMPLATE).render(
-            title=title, school=school.school, options=options, body=body
-        )
-        rendered = pool.render(
-            RenderJob(
-                html,
-                options.paper,
-                options.variant,
-                extra_sheets=("pack-part.css", "pack-chunk.css")
-                + (("pack-sheets.css",) if options.new_sheet else ()),
-                upload_dir=upload_dir,
-            )
-        )
-        chunk.pdf = rendered.pdf
-        chunk.pages, chunk.headings = outline(rendered.pdf)
-        _write_atomically(parts_dir / f"{chunk.key}.pdf", rendered.pdf)
-        with lock:
-            finished[0] += len(chunk.units)
-            if progress:
-                progress(finished[0], len(units))
-
-    upload_dir = uploads()
-    app = current_app._get_current_object()
-
-    def in_app(chunk: _Chunk) -> None:
-        with app.app_context():
-            render(chunk)
-
-    # Largest first, so that no worker is left with a big chunk at the end.
-    todo.sort(key=lambda c: c.weight, reverse=True)
-    if len(todo) == 1:
-        render(todo[0])
-    elif todo:
-        with ThreadPoolExecutor(max_workers=pool.size) as threads:
-            list(threads.map(in_app, todo))
-
-    cover, stamp = _render_cover_and_stamp(
-        chunks, sources, options, school.school, country, date, title, pool
-    )
-    pads, _, pages = _sheets(chunks, cover.pages, options.new_sheet)
-    parts = [Part(cover.pdf, "")] + [
-        Part(c.pdf, "", blank_before=pad) for c, pad in zip(chunks, pads, strict=True)
-    ]
-    return merge_tagged(parts, stamp.pdf, title), pages
-
-
-def _sheets(chunks: list[_Chunk], cover_pages: int, new_sheet: bool):
-    """Where each chunk starts: (blank page before it?, its first page, the pack's pages).
-
-    With new_sheet, a chunk that would start on a left-hand (even) page gets a blank page first;
-    inside a chunk, pack-sheets.css starts each document on a right-hand page.
-    """
-    pads, starts, page = [], [], cover_pages + 1
-    for chunk in chunks:
-        pad = new_sheet and page % 2 == 0
-        page += pad
-        pads.append(pad)
-        starts.append(page)
-        page += chunk.pages
-    return pads, starts, page - 1
-
-
-def _contents(chunks: list[_Chunk], starts: list[int]) -> list[dict]:
-    """The contents' entries from the chunks' bookmarks: lessons and their documents."""
-    entries = []
-    for chunk, page in zip(chunks, starts, strict=True):
-        nested = any(u.bookmark for u in chunk.units)
-        for heading in chunk.headings:
-            entries.append({"level": 1, "title": heading.title, "page": page + heading.page})
-            if nested:
-                entries.extend(
-                    {"level": 2, "title": kid.title, "page": page + kid.page}
-                    for kid in heading.children
-                )
-    return entries
-
-
-def _render_cover_and_stamp(chunks, sources, options, school, country, date, title, pool):
-    """The cover with its contents, and the page numbers, rendered side by side.
-
-    The cover's length is guessed first; both are rendered again if the contents' own length
-    moves the pages.
-    """
-    # A cover page, then the contents at about 30 entries a page (a wrong guess costs a render).
-    guess = 1 + -(-len(_contents(chunks, [0] * len(chunks))) // CONTENTS_PER_PAGE)
-    for _ in range(3):
-        _, starts, pages = _sheets(chunks, guess, options.new_sheet)
-        html = render_template(
-            "print/cover.html",
-            title=title,
-            description=f"{title}, printed {date}.",
-            footer=f"{title} · printed {date}",
-            school=school,
-            lessons=sources,
-            entries=_contents(chunks, starts),
-            kind="Lesson pack" if len(sources) == 1 else "Unit pack",
-            paper_label=PAPERS[options.paper],
-            variant_label=VARIANTS[options.variant],
-            country_name=country["name"],
-            printed_on=date,
-        )
-        cover_job = RenderJob(
-            html,
-            options.paper,
-            options.variant,
-            extra_sheets=("pack-part.css",),
-            upload_dir=uploads(),
-        )
-        stamp_job = RenderJob(
-            render_template("print/stamp.html", pages=pages),
-            options.paper,
-            options.variant,
-            extra_sheets=("stamp.css",),
-            tagged=False,
-        )
-        cover, stamp = pool.render_many([cover_job, stamp_job])
-        if cover.pages == guess:
-            break
-        guess = cover.pages
-    return cover, stamp
 
 
 def options_for(values, organisation: Organisation | None) -> ExportOptions:

@@ -311,10 +311,17 @@ class PrintDocument:
 
     @property
     def footer(self) -> str:
-        return (
-            f"{self.running_title} · version {self.lesson.version} · {self.title} · "
-            f"printed {self.printed_on}"
+        return footer_text(
+            self.lesson.title, self.lesson.version, self.kind, self.options.variant, self.printed_on
         )
+
+
+def footer_text(title: str, version: int, kind: str, variant: str, printed_on: str) -> str:
+    """The running footer of a document's pages (stamped on the cached body per download)."""
+    return (
+        f"{running_title(title, variant)} · version {version} · {DOCUMENTS[kind]} · "
+        f"printed {printed_on}"
+    )
 
 
 def running_title(title: str, variant: str) -> str:

@@ -27,12 +27,13 @@ from toolkit.auth.access import public, signed_in
 from toolkit.content import repository
 from toolkit.content.access import readable_lesson_or_404
 from toolkit.content.markdown import SYMBOL_URL
-from toolkit.exports import jobs, services
+from toolkit.exports import bodies, jobs, services
+from toolkit.exports.bodies import StillRendering
 from toolkit.exports.fetcher import asset_files, font_face_css
 from toolkit.exports.letter import MAX_CLASS_NAME, MAX_TEACHER, LetterDetails
 from toolkit.exports.models import JobStatus
 from toolkit.exports.options import DOCUMENTS, PAPERS, VARIANTS, OptionError
-from toolkit.exports.render import RenderError, RenderJob, stylesheet_names
+from toolkit.exports.render import RenderError, RenderJob, queue_status, stylesheet_names
 from toolkit.extensions import db
 
 bp = Blueprint("exports", __name__)
@@ -141,8 +142,15 @@ def download(slug: str):
     letter = _letter_or_400(request.args)
     try:
         exported = services.export_pdf(
-            [services.lesson_source(found)], options, school, country, letter=letter
+            [services.lesson_source(found)],
+            options,
+            school,
+            country,
+            letter=letter,
+            wait=float(current_app.config["EXPORT_WAIT_SECONDS"]),
         )
+    except StillRendering:
+        return _preparing_page(slug, found, options, letter)
     except RenderError as error:
         current_app.logger.warning("export of %s failed: %s", slug, error)
         return render_error_page(error)
@@ -151,6 +159,34 @@ def download(slug: str):
     record("export.pdf", slug, {**options.as_dict(), "cached": exported.cached, **details})
     db.session.commit()
     return _send_pdf(exported)
+
+
+def _preparing_page(slug: str, found, options, letter: LetterDetails):
+    """The document is still being laid out: say so, and fetch it when it is ready."""
+    query = {**options.as_dict(), **letter.as_query()}
+    page = render_template(
+        "exports/preparing.html",
+        lesson=services.lesson_source(found),
+        document=DOCUMENTS[options.document],
+        ready_url=url_for("exports.ready", slug=slug, **query),
+        download_url=url_for("exports.download", slug=slug, **query),
+        back_url=_back_to_options(slug, options, letter),
+    )
+    return page, 202, {"Cache-Control": "no-store", "Retry-After": "2"}
+
+
+@bp.route("/lessons/<slug>/export/ready")
+@signed_in
+def ready(slug: str):
+    """Whether the document a download is waiting for has been laid out (polled by the page)."""
+    found, options, country, school = _export_request(slug)
+    if options.document == "pack":
+        abort(404)
+    wanted = bodies.BodyRequest(
+        services.lesson_source(found), bodies.document_options(options, options.document)
+    )
+    state, message = bodies.body_state(wanted, school, country)
+    return jsonify(state=state, message=message, queue=queue_status(current_app.config))
 
 
 @bp.route("/lessons/<slug>/lesson-set.zip")

@@ -8,6 +8,7 @@ from flask_login import current_user
 from toolkit.auth.access import library_editors, signed_in
 from toolkit.content.access import editable_lesson_or_404, readable_lesson_or_404
 from toolkit.content.markdown import render_markdown
+from toolkit.exports.jobs import request_warm
 from toolkit.extensions import db
 from toolkit.review import services
 from toolkit.review.models import Review
@@ -39,6 +40,7 @@ def decide(review_id: int):
     try:
         if decision in ("update", "new"):
             lesson = services.publish(review, current_user, note, decision)
+            published = [lesson.slug]
             version = lesson.current_version
             message = f"Published: “{version.title}” is in the library as version {version.number}."
         elif decision == "return":
@@ -51,6 +53,8 @@ def decide(review_id: int):
         flash(str(exc), "error")
         return redirect(url_for("review.show", review_id=review_id))
     db.session.commit()
+    if decision in ("update", "new"):  # in the library now: every school's copy made ahead
+        request_warm(None, published)
     flash(message, "success")
     return redirect(url_for("review.queue"))
 

@@ -1,0 +1,225 @@
+"""Document bodies: each lesson document rendered once, without what changes per download.
+
+A body is one document (plan, handout, cards or letter) of one lesson for one school, country,
+paper and variant, rendered without its footer, page numbers and date printed (the letter's date
+paragraph is left empty). It is kept under a hash of everything that went into it, so a changed
+lesson, school, country or template gets a new key and is never served stale, while a new day
+keeps the same key. A download stamps the body (exports/stamp.py); a pack merges bodies.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+import pikepdf
+from flask import current_app
+
+from toolkit.exports import counters
+from toolkit.exports.letter import NO_LETTER_DETAILS, LetterDetails
+from toolkit.exports.options import ExportOptions
+from toolkit.exports.render import INTERACTIVE, Rendered, RenderError, RenderJob, get_renderer
+from toolkit.exports.services import (
+    LessonSource,
+    SchoolInfo,
+    cache_dir,
+    content_key,
+    print_html,
+    uploads,
+    write_atomically,
+)
+from toolkit.exports.stamp import PageMarks, stamp
+from toolkit.exports.viewmodel import footer_text
+
+BODY_SHEETS = ("body.css",)
+YOUNG_BAND = "4-7"
+YOUNG_DOCUMENTS = ("handout", "cards")  # printed on the young pupils' page (print.css)
+
+
+@dataclass(frozen=True)
+class BodyRequest:
+    source: LessonSource
+    options: ExportOptions  # one document, never "pack"
+    letter: LetterDetails = NO_LETTER_DETAILS  # typed details: rendered, never kept
+
+
+@dataclass(frozen=True)
+class Body:
+    key: str  # "" for a body that is never kept (a letter with typed details)
+    pdf: bytes
+    pages: int
+    cached: bool
+
+
+def document_options(options: ExportOptions, kind: str) -> ExportOptions:
+    """The options of one document's body (new_sheet only matters to packs)."""
+    return ExportOptions(kind, options.paper, options.variant, options.country, True)
+
+
+def body_key(request: BodyRequest, school: SchoolInfo, country: dict) -> str:
+    return content_key([request.source], request.options, school, country, "", scope="body")
+
+
+def body_path(key: str) -> Path:
+    return cache_dir() / "bodies" / key[:2] / f"{key}.pdf"
+
+
+def cached_body(key: str) -> bytes | None:
+    """The kept body for a key, marked as just used (pruning removes the least recently used)."""
+    path = body_path(key)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    with contextlib.suppress(OSError):  # pruned meanwhile: the bytes are read already
+        os.utime(path)
+    return data
+
+
+def body_job(request: BodyRequest, school: SchoolInfo, country: dict) -> RenderJob:
+    html = print_html(
+        [request.source], request.options, school.school, country, "", letter=request.letter
+    )
+    options = request.options
+    return RenderJob(
+        html, options.paper, options.variant, extra_sheets=BODY_SHEETS, upload_dir=uploads()
+    )
+
+
+def page_count(pdf: bytes) -> int:
+    with pikepdf.open(BytesIO(pdf)) as document:
+        return len(document.pages)
+
+
+class StillRendering(Exception):  # noqa: N818 (a state, not a failure)
+    """The bodies were not ready within the wait: their renders go on; show progress instead."""
+
+
+# Renders run in these threads, each waiting on the render pool, so that a request may stop
+# waiting while the render goes on and its body is still kept. One render per key at a time.
+_waiters = ThreadPoolExecutor(max_workers=16, thread_name_prefix="render-wait")
+_inflight: dict[str, Future] = {}
+_inflight_lock = threading.Lock()
+
+
+def _render_and_keep(renderer, job: RenderJob, path: Path, priority: str) -> Rendered:
+    failed = path.with_suffix(".failed")
+    try:
+        rendered = renderer.render(job, priority)
+    except RenderError as error:
+        write_atomically(failed, str(error).encode())
+        raise
+    write_atomically(path, rendered.pdf)
+    failed.unlink(missing_ok=True)
+    return rendered
+
+
+def _start(renderer, key: str, job: RenderJob, priority: str) -> Future:
+    """The render of a body to keep, started now unless it is running already."""
+    with _inflight_lock:
+        future = _inflight.get(key)
+        if future is None:
+            path = body_path(key)
+            path.with_suffix(".failed").unlink(missing_ok=True)  # an earlier try's failure
+            future = _waiters.submit(_render_and_keep, renderer, job, path, priority)
+            _inflight[key] = future
+            future.add_done_callback(lambda _: _forget(key))
+        return future
+
+
+def _forget(key: str) -> None:
+    with _inflight_lock:
+        _inflight.pop(key, None)
+
+
+def get_bodies(
+    requests: list[BodyRequest],
+    school: SchoolInfo,
+    country: dict,
+    progress=None,
+    priority: str = INTERACTIVE,
+    wait: float | None = None,
+    count: bool = True,
+) -> list[Body]:
+    """The bodies asked for, kept ones read and the rest rendered side by side and kept.
+
+    `progress(done, total)` is called as bodies are found or finish rendering. With `wait`
+    (seconds), StillRendering is raised when renders are still running by then; they go on, and
+    their bodies are kept for the next request. `count` adds to the hit-rate counters.
+    """
+    keys = ["" if request.letter else body_key(request, school, country) for request in requests]
+    found: dict[int, Body] = {}
+    for i, key in enumerate(keys):
+        data = cached_body(key) if key else None
+        if data is not None:
+            found[i] = Body(key, data, page_count(data), cached=True)
+    todo = [i for i in range(len(requests)) if i not in found]
+    if count:  # downloads, not warming
+        counters.count(hits=len(found), misses=sum(1 for i in todo if keys[i]))
+    total, done = len(requests), [len(found)]
+    lock = threading.Lock()
+    if progress:
+        progress(done[0], total)
+
+    def finished(_=None) -> None:
+        with lock:
+            done[0] += 1
+            if progress:
+                progress(done[0], total)
+
+    renderer = get_renderer(current_app.config)
+    futures = {}
+    for i in todo:
+        job = body_job(requests[i], school, country)
+        if keys[i]:
+            futures[i] = _start(renderer, keys[i], job, priority)
+            futures[i].add_done_callback(finished)
+        else:  # typed details: rendered for this request, never kept, never left running
+            rendered = renderer.render(job, priority)
+            found[i] = Body("", rendered.pdf, rendered.pages, cached=False)
+            finished()
+    if futures:
+        _, running = concurrent.futures.wait(list(futures.values()), timeout=wait)
+        if running:
+            raise StillRendering(f"{len(running)} of {total} documents are still being laid out")
+    for i, future in futures.items():
+        result = future.result()  # raises the render's RenderError
+        found[i] = Body(keys[i], result.pdf, result.pages, cached=False)
+    return [found[i] for i in range(len(requests))]
+
+
+def body_state(request: BodyRequest, school: SchoolInfo, country: dict) -> tuple[str, str]:
+    """("ready" | "rendering" | "failed", message) for a body a download is waiting for."""
+    path = body_path(body_key(request, school, country))
+    if path.is_file():
+        return "ready", ""
+    failed = path.with_suffix(".failed")
+    if failed.is_file():
+        return "failed", failed.read_text(encoding="utf-8", errors="replace")
+    return "rendering", ""
+
+
+def is_young(source: LessonSource, kind: str) -> bool:
+    return source.doc.band == YOUNG_BAND and kind in YOUNG_DOCUMENTS
+
+
+def document_marks(
+    source: LessonSource, options: ExportOptions, date: str, pages: int, first: int, total: int
+) -> list[PageMarks]:
+    """Each page's footer and number for one document whose pages start at `first` of `total`."""
+    footer = footer_text(source.doc.title, source.version, options.document, options.variant, date)
+    young = is_young(source, options.document)
+    return [PageMarks(footer, f"page {first + n} of {total}", young) for n in range(pages)]
+
+
+def finish_document(body: Body, source: LessonSource, options: ExportOptions, date: str) -> bytes:
+    """A single document as downloaded: its body with footer, page numbers (and a letter's date)."""
+    marks = document_marks(source, options, date, body.pages, 1, body.pages)
+    letter_date = date if options.document == "letter" else ""
+    return stamp(body.pdf, marks, options.paper, options.variant, letter_date=letter_date)
