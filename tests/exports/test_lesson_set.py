@@ -122,8 +122,11 @@ def test_a_failing_render_gives_the_error_page_and_leaves_nothing_half_written(
     response, data = _get(client, f"/lessons/{SLUG}/lesson-set.zip")
     assert response.status_code == 500
     assert b"The PDF could not be made" in data and b"took longer than 30 seconds" in data
-    files = [p for p in Path(app.config["EXPORT_CACHE_DIR"]).rglob("*") if p.is_file()]
+    cache = Path(app.config["EXPORT_CACHE_DIR"])
+    files = [p for p in cache.rglob("*") if p.is_file() and p.suffix != ".failed"]
     assert files  # the plan rendered before the handout failed, and is whole
+    (failed,) = cache.rglob("*.failed")  # the handout's failure, for a download waiting on it
+    assert "took longer than 30 seconds" in failed.read_text()
     for path in files:
         assert path.suffix == ".pdf" and path.read_bytes().startswith(b"%PDF")
         assert path.read_bytes().rstrip().endswith(b"%%EOF")
