@@ -41,7 +41,8 @@ KINDS = {
 }
 # The linter's print runs: (variant, paper).
 RUNS = (("standard", "a4"), ("large-print", "a4"), ("dyslexia", "letter"))
-DOCUMENT_KINDS = ("plan", "handout", "cards", "letter")
+# Each lesson is checked in those of these it has (a session for adults: plan, take-home sheet).
+DOCUMENT_KINDS = ("plan", "handout", "cards", "letter", "take-home")
 
 
 @dataclass(frozen=True)
@@ -491,7 +492,7 @@ def check_library(
     import time
 
     from toolkit.content.library import read_library
-    from toolkit.exports.options import ExportOptions
+    from toolkit.exports.options import ExportOptions, lesson_documents
     from toolkit.exports.render import RenderJob
     from toolkit.exports.services import LessonSource, print_html
 
@@ -508,6 +509,8 @@ def check_library(
         doc = library.lessons[slug]
         source = LessonSource(slug, 1, bands.get(doc.band, doc.band), doc)
         for document in documents:
+            if document not in lesson_documents(doc.audience):
+                continue
             for variant, paper in runs:
                 options = ExportOptions(document, paper, variant, country)
                 html = print_html([source], options, school, help_data, "1 January 2027")

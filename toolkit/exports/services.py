@@ -40,7 +40,14 @@ from toolkit.exports.fetcher import PRINT_DIR, UPLOAD_SCHEME
 from toolkit.exports.letter import NO_LETTER_DETAILS, LetterDetails
 from toolkit.exports.merge import Heading, Part, merge_tagged, outline
 from toolkit.exports.models import ExportArtifact
-from toolkit.exports.options import DOCUMENTS, PACK_DOCUMENTS, PAPERS, VARIANTS, ExportOptions
+from toolkit.exports.options import (
+    PAPERS,
+    VARIANTS,
+    ExportOptions,
+    check_document,
+    document_label,
+    lesson_documents,
+)
 from toolkit.exports.render import RenderJob, get_pool
 from toolkit.exports.viewmodel import (
     School,
@@ -203,9 +210,20 @@ def content_key(
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
+def check_documents(sources: list[LessonSource], document: str) -> None:
+    """Refuse (DocumentError) a document that one of the lessons does not have.
+
+    A session for adults has no pupil documents and a lesson for pupils no take-home sheet;
+    asked for one, the reader is told which documents the lesson has, never sent a blank PDF.
+    """
+    for source in sources:
+        check_document(source.doc.title, source.doc.audience, document)
+
+
 def export_filename(sources: list[LessonSource], options: ExportOptions, date: str) -> str:
     """A file name that says what is inside: lesson, document, paper, variant, country."""
-    document = DOCUMENTS[options.document].lower().replace(" ", "-")
+    audience = sources[0].doc.audience if len(sources) == 1 else "pupils"
+    document = document_label(options.document, audience).lower().replace(" ", "-")
     tail = f"{options.paper}-{options.variant}-{options.country.lower()}"
     if len(sources) == 1:
         source = sources[0]
@@ -229,9 +247,10 @@ def print_html(
     lesson = print_lesson(source.doc, source.version, source.band_name, country, school)
     documents = documents_for(lesson, school, options, date, letter)
     title = f"{lesson.title}: {', '.join(d.title.lower() for d in documents)}"
+    what = "session" if lesson.is_session else "lesson"
     description = (
-        f"{DOCUMENTS[options.document]} for the lesson {lesson.title} ({lesson.band_name}), "
-        f"version {lesson.version}, printed {date}."
+        f"{document_label(options.document, lesson.audience)} for the {what} {lesson.title} "
+        f"({lesson.band_name}), version {lesson.version}, printed {date}."
     )
     return render_template(
         "print/document.html",
@@ -312,6 +331,7 @@ def export_pdf(
     A letter home carrying details typed at export (`letter`) bypasses the cache: it is rendered
     for this request and returned in memory, never written to disk or the database.
     """
+    check_documents(sources, options.document)
     date = date or printed_on()
     if letter and options.document == "letter" and len(sources) == 1:
         return _export_private_letter(sources, options, school, country, date, letter)
@@ -357,9 +377,13 @@ class LessonSet:
 
 
 def lesson_set_documents(source: LessonSource) -> tuple[str, ...]:
-    """The documents of a lesson set: plan, handout, cards (when there are any) and letter."""
+    """The documents of a lesson set: plan, handout, cards (when there are any) and letter.
+
+    A session for adults has its own: the session plan and, for parents, the take-home sheet.
+    """
     has_cards = any(block.kind == "scenario" for block in source.doc.blocks)
-    return tuple(kind for kind in PACK_DOCUMENTS if kind != "cards" or has_cards)
+    kinds = lesson_documents(source.doc.audience)
+    return tuple(kind for kind in kinds if kind != "cards" or has_cards)
 
 
 def lesson_set_filename(source: LessonSource, options: ExportOptions) -> str:
@@ -486,7 +510,8 @@ def _split(units: list[_Unit], count: int) -> list[_Chunk]:
 def _render_pack(sources, options, school, country, date, pool, progress):
     """Render the pack in chunks in parallel (cached chunks reused), then a cover, then merge."""
     if len(sources) == 1:
-        kinds = PACK_DOCUMENTS if options.document == "pack" else (options.document,)
+        every = lesson_documents(sources[0].doc.audience)
+        kinds = every if options.document == "pack" else (options.document,)
         units = [_Unit(sources[0], options.with_document(k), False) for k in kinds]
     else:
         units = [_Unit(s, options, True) for s in sources]
@@ -496,7 +521,7 @@ def _render_pack(sources, options, school, country, date, pool, progress):
     count = min(len(units), max(pool.size, -(-len(units) // PACK_CHUNK_LESSONS)))
     chunks = _split(units, count)
     title = (
-        f"{sources[0].doc.title}: lesson pack"
+        f"{sources[0].doc.title}: {document_label('pack', sources[0].doc.audience).lower()}"
         if len(sources) == 1
         else f"Unit pack: {len(sources)} lessons"
     )
@@ -615,7 +640,9 @@ def _render_cover_and_stamp(chunks, sources, options, school, country, date, tit
             school=school,
             lessons=sources,
             entries=_contents(chunks, starts),
-            kind="Lesson pack" if len(sources) == 1 else "Unit pack",
+            kind=document_label("pack", sources[0].doc.audience)
+            if len(sources) == 1
+            else "Unit pack",
             paper_label=PAPERS[options.paper],
             variant_label=VARIANTS[options.variant],
             country_name=country["name"],
@@ -680,6 +707,7 @@ def pack_candidates(user, band: str = "", topic: str = "") -> list[dict]:
             "slug": lesson.slug,
             "title": lesson.current_version.title,
             "band": lesson.current_version.band,
+            "audience": lesson.current_version.audience,
             "minutes": lesson.current_version.minutes,
             "own": lesson.origin == "own",
         }
