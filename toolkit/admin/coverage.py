@@ -102,7 +102,7 @@ def coverage() -> Coverage:
                     band=band,
                     count=len(listed),
                     level=level(len(listed)),
-                    url=url_for("library.index", strand=strand.slug, band=band, group=PUPILS),
+                    url=url_for("library.index", strand=strand.slug, band=band),
                     lessons=listed,
                 )
             )
