@@ -77,5 +77,73 @@ def make_library(root: Path, lessons: dict[str, str] | None = None, countries=("
     for band in ("4-7", "7-11", "11-14", "14-18"):
         (root / band).mkdir()
     for rel, text in (lessons or {}).items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     return root
+
+
+SESSION_TEMPLATE = """---
+slug: {slug}
+title: {title}
+band: "{band}"
+audience: {audience}
+minutes: 30
+topics: [reporting-and-help]
+strands: [online-relationships]
+summary: A short session for adults used by the test suite to exercise the library.
+objectives:
+  - {objective} say what to do when a child tells them something worrying online.
+  - Participants will be able to name the routes for help in their country.
+---
+
+## Safeguarding note {{#{slug}-safeguarding kind=safeguarding-note audience=teacher}}
+
+Share this plan with the {{safeguarding-role}} first. Some adults in the room may have lived
+this. If someone tells you about a child, tell the {{safeguarding-role}} immediately; never
+promise secrecy.
+
+## Welcome {{#{slug}-welcome kind=starter audience=teacher minutes=5}}
+
+Say what the session is for, and that nobody will be asked about their own family.
+
+## The steps {{#{slug}-steps kind=activity audience=teacher minutes=20}}
+
+Read the story of Jana, a fictional parent, and ask what she could do next. {extra}
+
+## Close {{#{slug}-close kind=plenary audience=teacher minutes=5}}
+
+Ask each adult to name one step they will remember.
+
+## Help {{#{slug}-help kind=help-and-reporting audience=teacher}}
+
+Advice for adults: {{route:parent-line}}.
+Adults whose images were shared: {{route:adult-image-abuse}}.
+{take_home}"""
+TAKE_HOME = """
+## For home {{#{slug}-sheet kind=take-home audience=parent}}
+
+Stay calm, thank your child for telling you, and never blame them.
+"""
+
+
+def session_text(
+    slug: str,
+    audience: str = "parents",
+    band: str = "all",
+    title: str | None = None,
+    take_home: bool | None = None,
+    objective: str = "Participants will be able to",
+    extra: str = "",
+) -> str:
+    """A valid session for adults (a take-home sheet for parents, unless told otherwise)."""
+    if take_home is None:
+        take_home = audience == "parents"
+    return SESSION_TEMPLATE.format(
+        slug=slug,
+        title=title or f"Test session {slug}",
+        band=band,
+        audience=audience,
+        objective=objective,
+        extra=extra,
+        take_home=TAKE_HOME.format(slug=slug) if take_home else "",
+    )

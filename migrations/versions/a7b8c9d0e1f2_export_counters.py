@@ -1,7 +1,7 @@
 """Export counters: kept bodies found, rendered on demand and warmed, per day.
 
 Revision ID: a7b8c9d0e1f2
-Revises: c1d2e3f4a5b6
+Revises: a7d1e2f3b4c5
 Create Date: 2026-12-01
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "a7b8c9d0e1f2"
-down_revision = "c1d2e3f4a5b6"
+down_revision = "a7d1e2f3b4c5"
 branch_labels = None
 depends_on = None
 

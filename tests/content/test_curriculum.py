@@ -49,11 +49,31 @@ def test_every_band_has_its_lessons_and_covers_the_core_strands(library):
 def test_every_lesson_has_every_part_and_fits_its_period(library):
     periods = {b.slug: b.period_minutes for b in library.bands}
     for lesson in library.lessons.values():
+        if lesson.is_session:
+            continue  # sessions for adults have their own parts (below)
         kinds = {item.block.kind for item in lesson.items}
         assert kinds >= REQUIRED_KINDS, (lesson.slug, REQUIRED_KINDS - kinds)
         assert lesson.timed_minutes == lesson.minutes == periods[lesson.band], lesson.slug
         assert 2 <= len(lesson.objectives) <= 4 and lesson.vocabulary, lesson.slug
         assert lesson.items[0].block.kind == "safeguarding-note", lesson.slug
+
+
+SESSION_KINDS = {"safeguarding-note", "starter", "plenary", "help-and-reporting"}
+
+
+def test_the_sessions_for_adults_have_their_parts_and_no_pupil_material(library):
+    sessions = {s.slug: s for s in library.lessons.values() if s.is_session}
+    assert {s.audience for s in sessions.values()} == {"staff", "parents"}
+    assert sessions["nude-image-incidents-staff"].minutes == 30
+    assert sessions["keeping-children-safe-online-parents"].minutes == 45
+    for session in sessions.values():
+        kinds = [item.block.kind for item in session.items]
+        assert set(kinds) >= SESSION_KINDS, session.slug
+        assert kinds[0] == "safeguarding-note", session.slug
+        assert session.timed_minutes == session.minutes, session.slug
+        assert all(o.startswith("Participants will be able to") for o in session.objectives)
+        assert not any(item.block.audience == "pupil" for item in session.items), session.slug
+        assert ("take-home" in kinds) == (session.audience == "parents"), session.slug
 
 
 def test_scenario_activities_have_several_cards(library):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import url_for
 
 from toolkit.content import repository
+from toolkit.content.labels import LESSON_AUDIENCE_LABELS
+from toolkit.content.schema import ADULT_AUDIENCES, PUPILS
 
 
 @dataclass(frozen=True)
@@ -29,11 +31,22 @@ class CoverageRow:
 
 
 @dataclass(frozen=True)
+class SessionGroup:
+    """The published sessions for one adult audience: counted apart from the grid."""
+
+    audience: str
+    label: str
+    url: str  # the library filtered to these sessions
+    sessions: list[tuple[str, str]]  # (slug, title)
+
+
+@dataclass(frozen=True)
 class Coverage:
     bands: list[tuple[str, str]]
     rows: list[CoverageRow]
     lessons: int
     gaps: int
+    sessions: list[SessionGroup] = field(default_factory=list)
 
 
 def level(count: int) -> str:
@@ -45,12 +58,33 @@ def level(count: int) -> str:
 
 
 def coverage() -> Coverage:
-    """Count published, current library lessons in each strand x band cell."""
+    """Count published, current library lessons in each strand x band cell.
+
+    Sessions for adults are listed apart, by audience: they are not pupil lessons, so they
+    neither fill a cell nor hide a gap.
+    """
     bands = [(b.slug, b.name) for b in repository.bands()]
-    lessons = [
+    published = [
         lesson
         for lesson in repository.library_lessons()
         if lesson.status == "published" and lesson.current_version is not None
+    ]
+    lessons = [x for x in published if x.current_version.audience == PUPILS]
+    sessions = [
+        SessionGroup(
+            audience=audience,
+            label=LESSON_AUDIENCE_LABELS[audience].replace("Session", "Sessions", 1),
+            url=url_for("library.index", group=audience),
+            sessions=sorted(
+                (
+                    (x.slug, x.current_version.title)
+                    for x in published
+                    if x.current_version.audience == audience
+                ),
+                key=lambda item: item[1].lower(),
+            ),
+        )
+        for audience in ADULT_AUDIENCES
     ]
     found: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for lesson in lessons:
@@ -74,7 +108,7 @@ def coverage() -> Coverage:
             )
         rows.append(CoverageRow(slug=strand.slug, name=strand.name, cells=cells))
     gaps = sum(1 for row in rows for cell in row.cells if cell.count == 0)
-    return Coverage(bands=bands, rows=rows, lessons=len(lessons), gaps=gaps)
+    return Coverage(bands=bands, rows=rows, lessons=len(lessons), gaps=gaps, sessions=sessions)
 
 
 def coverage_csv(data: Coverage) -> str:

@@ -11,7 +11,7 @@ from toolkit.builder import services
 from toolkit.builder.diffing import side_by_side, version_lines
 from toolkit.builder.state import REQUIRED_KINDS, LessonState, state_of
 from toolkit.content import repository
-from toolkit.content.labels import AUDIENCE_LABELS, KIND_LABELS
+from toolkit.content.labels import KIND_LABELS, LESSON_AUDIENCE_LABELS, audience_label
 from toolkit.content.lint import lint_lesson
 from toolkit.content.models import AgeBand, BlockVersion, Lesson, LessonVersion
 from toolkit.content.schema import BLOCK_KINDS
@@ -61,6 +61,11 @@ class EditorPage:
     picker_query: object = None
     kinds: list = field(default_factory=list)
     topics: list = field(default_factory=list)
+    audience: str = "pupils"
+
+    @property
+    def audience_label(self) -> str:
+        return LESSON_AUDIENCE_LABELS.get(self.audience, self.audience)
 
     @property
     def time_status(self) -> str:
@@ -111,7 +116,7 @@ def build_page(lesson: Lesson, state: LessonState, args, draft, restore: bool) -
                 library_title=version.title,
                 kind=version.kind,
                 kind_label=KIND_LABELS.get(version.kind, version.kind),
-                audience_label=AUDIENCE_LABELS[version.audience],
+                audience_label=audience_label(version.audience, state.audience),
                 minutes=item.minutes,
                 body=item_doc.block.body,
                 rewritten=item.override_body is not None,
@@ -151,10 +156,11 @@ def build_page(lesson: Lesson, state: LessonState, args, draft, restore: bool) -
         restoring_draft=restore and draft is not None,
         upstream=services.upstream_notice(lesson),
         adapted_from=adapted_from,
-        picker=services.pick_blocks(band, query),
+        picker=services.pick_blocks(band, query, audience=state.audience),
         picker_query=query,
         kinds=[(k, KIND_LABELS.get(k, k)) for k in BLOCK_KINDS],
         topics=[(t.slug, t.name) for t in repository.topics()],
+        audience=state.audience,
     )
 
 

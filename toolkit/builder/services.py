@@ -31,6 +31,7 @@ from toolkit.builder.state import (
 )
 from toolkit.content import repository
 from toolkit.content.documents import LessonDoc, LessonItemDoc
+from toolkit.content.lint.session import PUPIL_KINDS
 from toolkit.content.models import AgeBand, Block, BlockVersion, Lesson, LessonVersion
 from toolkit.content.slugs import slugify
 from toolkit.extensions import db
@@ -238,6 +239,20 @@ def suitability(version: BlockVersion, band: AgeBand) -> str | None:
     return None
 
 
+def session_refusal(version: BlockVersion, audience: str) -> str | None:
+    """Why a block cannot go in a lesson of this audience (the SESSION rule), or None."""
+    title = f"\u201c{version.title}\u201d"
+    if audience == "pupils":
+        if version.kind == "take-home":
+            return f"{title} is a take-home sheet, which belongs to a session for parents."
+        return None
+    if version.audience == "pupil" or version.kind in PUPIL_KINDS:
+        return f"{title} is pupil material; a session for adults prints no pupil documents."
+    if version.kind == "take-home" and audience != "parents":
+        return f"{title} is a take-home sheet, which only a session for parents has."
+    return None
+
+
 def add_block(state: LessonState, block_slug: str, override_reason: str = "") -> BlockVersion:
     """Append a library block; a block outside the band needs a stated, recorded reason."""
     block = db.session.scalars(
@@ -246,6 +261,9 @@ def add_block(state: LessonState, block_slug: str, override_reason: str = "") ->
     if block is None or block.current_version is None:
         raise BuilderError("That block is not in the library.")
     version = block.current_version
+    refused = session_refusal(version, state.audience)
+    if refused:
+        raise BuilderError(refused)
     band = db.session.get(AgeBand, state.band)
     reason = suitability(version, band)
     override_reason = override_reason.strip()[:300]
@@ -510,8 +528,13 @@ class PickerQuery:
     all_ages: bool = False
 
 
-def pick_blocks(band: AgeBand, query: PickerQuery, limit: int = 40) -> list[PickerBlock]:
-    """Library blocks to add, filtered to the band unless all ages are asked for."""
+def pick_blocks(
+    band: AgeBand, query: PickerQuery, limit: int = 40, audience: str = "pupils"
+) -> list[PickerBlock]:
+    """Library blocks to add, filtered to the band unless all ages are asked for.
+
+    A session for adults is offered no pupil material, and a pupil lesson no take-home sheet.
+    """
     stmt = (
         select(Block, BlockVersion)
         .join(BlockVersion, Block.current_version_id == BlockVersion.id)
@@ -530,6 +553,8 @@ def pick_blocks(band: AgeBand, query: PickerQuery, limit: int = 40) -> list[Pick
     rows = db.session.execute(stmt.order_by(BlockVersion.kind, Block.slug).limit(limit * 3)).all()
     found = []
     for block, version in rows:
+        if session_refusal(version, audience):
+            continue
         if (
             query.topic
             and query.topic not in (version.topics or [])
@@ -655,6 +680,7 @@ def editor_doc(lesson: Lesson, state: LessonState):
         slug=lesson.slug,
         title=state.title,
         band=state.band,
+        audience=state.audience,
         minutes=state.minutes,
         topics=state.topics,
         strands=state.strands,

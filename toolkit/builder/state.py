@@ -61,6 +61,7 @@ class LessonState:
     topics: list[str] = field(default_factory=list)
     strands: list[str] = field(default_factory=list)
     items: list[ItemState] = field(default_factory=list)
+    audience: str = "pupils"  # or staff, parents: a session for adults (kept when adapted)
 
     @property
     def used_minutes(self) -> int:
@@ -72,6 +73,7 @@ def state_of(version: LessonVersion) -> LessonState:
     return LessonState(
         title=version.title,
         band=version.band,
+        audience=version.audience,
         minutes=version.minutes,
         summary=version.summary,
         objectives=list(version.objectives),
@@ -135,6 +137,7 @@ def write_version(
         number=(current.number + 1) if current else 1,
         title=state.title,
         band=state.band,
+        audience=state.audience,
         minutes=state.minutes,
         summary=state.summary,
         objectives=list(state.objectives),

@@ -53,7 +53,11 @@ def my_lessons():
     band = request.args.get("band", "")
     lessons = services.my_lessons(current_user, q, band)
     return render_template(
-        "builder/my_lessons.html", lessons=lessons, q=q, band=band, bands=repository.bands()
+        "builder/my_lessons.html",
+        lessons=lessons,
+        q=q,
+        band=band,
+        bands=repository.bands(all_ages=True),
     )
 
 

@@ -144,6 +144,12 @@ class LessonDoc:
     items: list[LessonItemDoc]
     path: str = ""
     field_lines: dict[str, int] = field(default_factory=dict)
+    audience: str = "pupils"  # pupils, or adults: staff or parents (a session)
+
+    @property
+    def is_session(self) -> bool:
+        """Whether this is a session for adults (staff, or parents and carers)."""
+        return self.audience in ("staff", "parents")
 
     @property
     def blocks(self) -> list[BlockDoc]:

@@ -8,6 +8,7 @@ import yaml
 
 from toolkit.content import repository
 from toolkit.content.documents import BlockDoc, LessonDoc
+from toolkit.content.library import lesson_folder
 
 
 class _Dumper(yaml.SafeDumper):
@@ -43,6 +44,7 @@ def lesson_text(doc: LessonDoc, band_ages: tuple[int, int]) -> str:
         "slug": doc.slug,
         "title": doc.title,
         "band": doc.band,
+        "audience": doc.audience,
         "minutes": doc.minutes,
         "topics": doc.topics,
         "strands": doc.strands,
@@ -50,6 +52,8 @@ def lesson_text(doc: LessonDoc, band_ages: tuple[int, int]) -> str:
         "objectives": doc.objectives,
         "vocabulary": doc.vocabulary,
     }
+    if not doc.is_session:
+        del front["audience"]  # the default: pupil lessons' files stay as they were written
     parts = ["---", to_yaml(front).rstrip(), "---", ""]
     for item in doc.items:
         parts.append(block_heading(item.block, item.minutes, item.used, band_ages))
@@ -160,8 +164,8 @@ def dump_library(target: Path) -> int:
     for block in repository.shared_blocks():
         doc = repository.block_doc(block.current_version, block.slug, shared=True)
         write(f"blocks/{block.slug}.md", shared_block_text(doc))
-    ages = {b.slug: (b.min_age, b.max_age) for b in bands}
+    ages = {b.slug: (b.min_age, b.max_age) for b in repository.bands(all_ages=True)}
     for lesson in repository.library_lessons():
         doc = repository.lesson_doc(lesson)
-        write(f"{doc.band}/{doc.slug}.md", lesson_text(doc, ages[doc.band]))
+        write(f"{lesson_folder(doc)}/{doc.slug}.md", lesson_text(doc, ages[doc.band]))
     return written

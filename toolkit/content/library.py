@@ -10,7 +10,13 @@ from pydantic import TypeAdapter, ValidationError
 from toolkit.content.documents import BlockDoc, LessonDoc
 from toolkit.content.errors import ContentError, ContentProblem
 from toolkit.content.parser import FileText, Problems, parse_lesson, parse_shared_block
-from toolkit.content.schema import BANDS, AgeBandEntry, CountryHelplines, NamedEntry
+from toolkit.content.schema import (
+    BANDS,
+    SESSIONS_FOLDER,
+    AgeBandEntry,
+    CountryHelplines,
+    NamedEntry,
+)
 from toolkit.content.yamllines import YamlSyntaxError, load_with_lines
 
 MAX_FILE_BYTES = 256 * 1024
@@ -134,7 +140,7 @@ def read_library(root: Path | str) -> Library:
     library.strands = _read_yaml_list(root, *REFERENCE_FILES["strands"], problems)
     library.helplines = _read_helplines(root, problems)
 
-    lesson_paths = [p for band in BANDS for p in _files(root, band, "*.md")]
+    lesson_paths = [p for band in (*BANDS, SESSIONS_FOLDER) for p in _files(root, band, "*.md")]
     block_paths = _files(root, "blocks", "*.md")
     if len(lesson_paths) + len(block_paths) > MAX_FILES:
         raise ContentError([_problem(str(root), f"holds more than {MAX_FILES} content files")])
@@ -159,14 +165,7 @@ def read_library(root: Path | str) -> Library:
         )
         if lesson is None:
             continue
-        folder = path.parent.name
-        if lesson.band != folder:
-            problems.add(
-                source.path,
-                lesson.line_of_field("band"),
-                "band",
-                f"is {lesson.band!r} but the file is in the {folder}/ folder",
-            )
+        _check_folder(source.path, lesson, path.parent.name, problems)
         if lesson.slug in library.lessons:
             other = library.lessons[lesson.slug].path
             problems.add(
@@ -191,6 +190,38 @@ def read_library(root: Path | str) -> Library:
     if problems:
         raise ContentError(list(problems))
     return library
+
+
+def lesson_folder(lesson: LessonDoc) -> str:
+    """The folder of lessons/ a lesson's file belongs in: its band, or adults/ for a session."""
+    return SESSIONS_FOLDER if lesson.is_session else lesson.band
+
+
+def _check_folder(path: str, lesson: LessonDoc, folder: str, problems: Problems) -> None:
+    if lesson.is_session and folder != SESSIONS_FOLDER:
+        problems.add(
+            path,
+            lesson.line_of_field("audience"),
+            "audience",
+            f"is {lesson.audience!r}: a session for adults goes in the {SESSIONS_FOLDER}/ folder, "
+            f"not {folder}/",
+        )
+    elif not lesson.is_session and folder == SESSIONS_FOLDER:
+        problems.add(
+            path,
+            lesson.line_of_field("audience"),
+            "audience",
+            f"a lesson for pupils goes in its band's folder ({lesson.band}/), not "
+            f"{SESSIONS_FOLDER}/; a session for adults says 'audience: staff' or "
+            "'audience: parents'",
+        )
+    elif not lesson.is_session and lesson.band != folder:
+        problems.add(
+            path,
+            lesson.line_of_field("band"),
+            "band",
+            f"is {lesson.band!r} but the file is in the {folder}/ folder",
+        )
 
 
 def _check_references(library: Library, problems: Problems) -> None:

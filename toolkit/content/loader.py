@@ -29,8 +29,16 @@ from toolkit.content.models import (
     Strand,
     Topic,
 )
+from toolkit.content.schema import ALL_AGES, ALL_AGES_NAME, PUPILS, AgeBandEntry
 from toolkit.extensions import db
 from toolkit.timeutil import utcnow
+
+# The band of sessions for adults about children of every age: a row of its own, after the four
+# bands, so that a lesson version's band always names a row. It is not one of the reference
+# file's bands: lists of bands (coverage, stats, new lessons) leave it out.
+ALL_AGES_BAND = AgeBandEntry.model_construct(
+    slug=ALL_AGES, name=ALL_AGES_NAME, min_age=4, max_age=18, period_minutes=45
+)
 
 
 @dataclass
@@ -95,7 +103,7 @@ def block_fields(doc: BlockDoc) -> dict:
 
 
 def lesson_fields(doc: LessonDoc) -> dict:
-    return {
+    fields = {
         "title": doc.title,
         "band": doc.band,
         "minutes": doc.minutes,
@@ -106,6 +114,11 @@ def lesson_fields(doc: LessonDoc) -> dict:
         "topics": sorted(doc.topics),
         "strands": sorted(doc.strands),
     }
+    # Only where it is not the default, so that every pupil lesson keeps the hash it had before
+    # sessions for adults existed (and is not loaded again as a new version).
+    if doc.audience != PUPILS:
+        fields["audience"] = doc.audience
+    return fields
 
 
 def lesson_hash(doc: LessonDoc) -> str:
@@ -158,7 +171,8 @@ def _upsert_named(model, entries, kind: str, report: LoadReport, **extra) -> dic
 
 def _load_reference(library: Library, report: LoadReport) -> None:
     band_fields = ("min_age", "max_age", "period_minutes")
-    _upsert_named(AgeBand, library.bands, "band", report, fields=band_fields)
+    bands = [*library.bands, ALL_AGES_BAND]
+    _upsert_named(AgeBand, bands, "band", report, fields=band_fields)
     _upsert_named(Topic, library.topics, "topic", report)
     _upsert_named(Strand, library.strands, "strand", report)
 
@@ -296,6 +310,7 @@ def _load_lessons(library, versions, report: LoadReport, replace_web_changes: bo
             number=(current.number + 1) if current else 1,
             title=fields["title"],
             band=fields["band"],
+            audience=doc.audience,
             minutes=fields["minutes"],
             summary=fields["summary"],
             objectives=fields["objectives"],

@@ -194,6 +194,10 @@ class LessonVersion(db.Model):
     number: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
     band: Mapped[str] = mapped_column(ForeignKey("age_band.slug"), index=True)
+    # pupils (a class lesson), or staff or parents (a session for adults).
+    audience: Mapped[str] = mapped_column(
+        String(10), default="pupils", server_default="pupils", index=True
+    )
     minutes: Mapped[int] = mapped_column(index=True)
     summary: Mapped[str] = mapped_column(Text, default="")
     objectives: Mapped[list] = mapped_column(JSON, default=list)

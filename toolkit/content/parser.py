@@ -21,10 +21,13 @@ from toolkit.content.documents import (
 )
 from toolkit.content.errors import ContentProblem
 from toolkit.content.schema import (
+    ALL_AGES,
     InlineBlockAttributes,
     LessonFrontMatter,
     SharedBlockFrontMatter,
     UsedBlockAttributes,
+    is_session,
+    objective_start,
 )
 from toolkit.content.symbols import symbol_name, symbols, unknown_symbol_message
 from toolkit.content.worksheets import structure_kind
@@ -156,12 +159,15 @@ def parse_lesson(
     band = meta.band if meta else None
     min_age, max_age = band_ages.get(band, (4, 18)) if band else (4, 18)
     items = _parse_blocks(source, body, body_line, shared_blocks, (min_age, max_age), problems)
+    if meta is not None and not _check_audience(source.path, meta, lines, problems):
+        return None
     if meta is None or items is None:
         return None
     field_lines = {str(key[0]): line for key, line in lines.items() if len(key) == 1}
     return LessonDoc(
         slug=meta.slug,
         title=meta.title,
+        audience=meta.audience,
         band=meta.band,
         minutes=meta.minutes,
         topics=list(meta.topics),
@@ -173,6 +179,32 @@ def parse_lesson(
         path=source.path,
         field_lines=field_lines,
     )
+
+
+def _check_audience(path: str, meta: LessonFrontMatter, lines: dict, problems: Problems) -> bool:
+    """The band and objectives suit the lesson's audience (pupils, or adults in a session)."""
+    ok = True
+    if meta.band == ALL_AGES and not is_session(meta.audience):
+        problems.add(
+            path,
+            line_for(lines, ("band",), 2),
+            "band",
+            f'"{ALL_AGES}" is for sessions for adults (audience: staff or parents); a lesson '
+            "for pupils has one of the four bands",
+        )
+        ok = False
+    start = objective_start(meta.audience)
+    for index, objective in enumerate(meta.objectives):
+        if not objective.startswith(start):
+            reader = "a session for adults" if is_session(meta.audience) else "a lesson for pupils"
+            problems.add(
+                path,
+                line_for(lines, ("objectives", index), 2),
+                f"objectives.{index}",
+                f'an objective of {reader} starts with "{start}"',
+            )
+            ok = False
+    return ok
 
 
 def _parse_blocks(

@@ -17,6 +17,7 @@ from toolkit.content.models import (
     Strand,
     Topic,
 )
+from toolkit.content.schema import ALL_AGES
 from toolkit.extensions import db
 
 
@@ -51,6 +52,7 @@ def lesson_doc(lesson: Lesson, version: LessonVersion | None = None) -> LessonDo
         slug=lesson.slug,
         title=version.title,
         band=version.band,
+        audience=version.audience,
         minutes=version.minutes,
         topics=[t.slug for t in version.topics],
         strands=[s.slug for s in version.strands],
@@ -99,8 +101,12 @@ def shared_blocks() -> list[Block]:
     )
 
 
-def bands() -> list[AgeBand]:
-    return list(db.session.scalars(select(AgeBand).order_by(AgeBand.position)))
+def bands(all_ages: bool = False) -> list[AgeBand]:
+    """The four age bands; with all_ages, also "All ages", the band of sessions for adults."""
+    stmt = select(AgeBand).order_by(AgeBand.position)
+    if not all_ages:
+        stmt = stmt.where(AgeBand.slug != ALL_AGES)
+    return list(db.session.scalars(stmt))
 
 
 def topics() -> list[Topic]:

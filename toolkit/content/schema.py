@@ -19,6 +19,20 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=120)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 BandSlug = Literal["4-7", "7-11", "11-14", "14-18"]
+# Sessions for adults may be about children of every age rather than one band.
+ALL_AGES = "all"
+ALL_AGES_NAME = "All ages"
+LessonBand = Literal["4-7", "7-11", "11-14", "14-18", "all"]
+# Who a lesson is for: pupils (a class lesson), or adults (a session for staff or for parents
+# and carers, with its own documents; docs/lesson-format.md, "Sessions for adults").
+LessonAudience = Literal["pupils", "staff", "parents"]
+LESSON_AUDIENCES: tuple[str, ...] = get_args(LessonAudience)
+PUPILS = "pupils"
+ADULT_AUDIENCES = ("staff", "parents")
+PUPIL_OBJECTIVE = "Pupils will be able to"
+SESSION_OBJECTIVE = "Participants will be able to"
+# The folder of lessons/ that holds the sessions for adults.
+SESSIONS_FOLDER = "adults"
 
 BlockKind = Literal[
     "safeguarding-note",
@@ -35,6 +49,7 @@ BlockKind = Literal[
     "teacher-notes",
     "help-and-reporting",
     "parent-letter",
+    "take-home",
 ]
 BLOCK_KINDS: tuple[str, ...] = get_args(BlockKind)
 Audience = Literal["teacher", "pupil", "parent"]
@@ -60,10 +75,14 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-def _objective(text: str) -> str:
-    if not text.startswith("Pupils will be able to"):
-        raise ValueError('an objective starts with "Pupils will be able to"')
-    return text
+def objective_start(audience: str) -> str:
+    """How each objective of a lesson for this audience starts."""
+    return PUPIL_OBJECTIVE if audience == PUPILS else SESSION_OBJECTIVE
+
+
+def is_session(audience: str) -> bool:
+    """Whether a lesson of this audience is a session for adults."""
+    return audience in ADULT_AUDIENCES
 
 
 class VocabularyEntry(Strict):
@@ -74,14 +93,16 @@ class VocabularyEntry(Strict):
 class LessonFrontMatter(Strict):
     slug: Slug
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
-    band: BandSlug
+    band: LessonBand
+    audience: LessonAudience = PUPILS
     minutes: int = Field(ge=10, le=120)
     topics: list[Slug] = Field(min_length=1)
     strands: list[Slug] = Field(min_length=1)
     summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=600)]
-    objectives: list[Annotated[Text, AfterValidator(_objective)]] = Field(
-        min_length=2, max_length=4
-    )
+    # Each starts "Pupils will be able to", or "Participants will be able to" in a session for
+    # adults; band "all" is for sessions only. The parser checks both against the audience, so
+    # that an error names the line.
+    objectives: list[Text] = Field(min_length=2, max_length=4)
     vocabulary: list[VocabularyEntry] = Field(default_factory=list)
 
 

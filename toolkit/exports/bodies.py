@@ -23,7 +23,7 @@ from flask import current_app
 
 from toolkit.exports import counters
 from toolkit.exports.letter import NO_LETTER_DETAILS, LetterDetails
-from toolkit.exports.options import ExportOptions
+from toolkit.exports.options import ExportOptions, document_label
 from toolkit.exports.render import INTERACTIVE, Rendered, RenderError, RenderJob, get_renderer
 from toolkit.exports.services import (
     LessonSource,
@@ -213,7 +213,8 @@ def document_marks(
     source: LessonSource, options: ExportOptions, date: str, pages: int, first: int, total: int
 ) -> list[PageMarks]:
     """Each page's footer and number for one document whose pages start at `first` of `total`."""
-    footer = footer_text(source.doc.title, source.version, options.document, options.variant, date)
+    name = document_label(options.document, source.doc.audience)
+    footer = footer_text(source.doc.title, source.version, name, options.variant, date)
     young = is_young(source, options.document)
     return [PageMarks(footer, f"page {first + n} of {total}", young) for n in range(pages)]
 

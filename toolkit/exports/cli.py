@@ -89,6 +89,10 @@ def export_command(
         sources.append(services.lesson_source(lesson))
     if len(sources) > services.MAX_PACK_LESSONS:
         raise click.UsageError(f"At most {services.MAX_PACK_LESSONS} lessons in one export.")
+    try:
+        services.check_documents(sources, options.document)
+    except OptionError as error:
+        raise click.UsageError(str(error)) from error
     country_data = services.country_data(options.country)
     school = services.school_info(org, current_app.config["UPLOAD_DIR"])
     if as_set:

@@ -11,10 +11,20 @@ DOCUMENTS = {
     "handout": "Pupil handout",
     "cards": "Scenario cards",
     "letter": "Letter home",
+    "take-home": "Take-home sheet",
     "pack": "Lesson pack",
 }
 # The documents a pack holds, in the order they are printed.
 PACK_DOCUMENTS = ("plan", "handout", "cards", "letter")
+# A session for adults has no pupil documents: the presenter's plan and, for parents, the sheet
+# they take home (docs/lesson-format.md, "Sessions for adults").
+SESSION_DOCUMENTS = {"staff": ("plan",), "parents": ("plan", "take-home")}
+SESSION_LABELS = {"plan": "Session plan", "pack": "Session pack"}
+AUDIENCE_WORDS = {
+    "pupils": "a lesson for pupils",
+    "staff": "a session for staff",
+    "parents": "a session for parents and carers",
+}
 PAPERS = PAPER_LABELS
 VARIANTS = {
     "standard": "Standard",
@@ -29,6 +39,35 @@ NO = ("no", "0", "false", "off")
 
 class OptionError(ValueError):
     """An export option that is not one of the known values."""
+
+
+class DocumentError(OptionError):
+    """A document the lesson does not have (a pupil handout of a session for staff, say)."""
+
+
+def lesson_documents(audience: str) -> tuple[str, ...]:
+    """The documents a lesson for this audience has, in the order a pack prints them."""
+    return SESSION_DOCUMENTS.get(audience, PACK_DOCUMENTS)
+
+
+def document_label(kind: str, audience: str = "pupils") -> str:
+    """A document's name for a lesson of this audience ("Session plan" in a session)."""
+    if audience in SESSION_DOCUMENTS:
+        return SESSION_LABELS.get(kind, DOCUMENTS[kind])
+    return DOCUMENTS[kind]
+
+
+def check_document(title: str, audience: str, document: str) -> None:
+    """Refuse a document the lesson does not have, saying which ones it has."""
+    offered = lesson_documents(audience)
+    if document == "pack" or document in offered:
+        return
+    has = ", ".join(document_label(kind, audience).lower() for kind in offered)
+    why = " (a sheet for a session for parents)" if document == "take-home" else ""
+    raise DocumentError(
+        f"\u201c{title}\u201d is {AUDIENCE_WORDS.get(audience, audience)}: it has no "
+        f"{DOCUMENTS[document].lower()}{why}. Its documents: {has}."
+    )
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from flask import current_app, render_template
 
 from toolkit.exports import bodies
 from toolkit.exports.merge import Part, merge_tagged
-from toolkit.exports.options import DOCUMENTS, PAPERS, VARIANTS, ExportOptions
+from toolkit.exports.options import PAPERS, VARIANTS, ExportOptions, document_label
 from toolkit.exports.render import INTERACTIVE, RenderJob, get_renderer
 from toolkit.exports.services import LessonSource, SchoolInfo, lesson_set_documents, uploads
 from toolkit.exports.stamp import PageMarks, stamp, stamp_pages
@@ -67,7 +67,7 @@ def _contents(placed: list[_Placed]) -> list[dict]:
     """The contents: each lesson and its documents (a unit), or each document (one lesson)."""
     entries, group = [], None
     for part in placed:
-        title = DOCUMENTS[part.unit.options.document]
+        title = document_label(part.unit.options.document, part.unit.source.doc.audience)
         if part.unit.group:
             if part.unit.group != group:
                 group = part.unit.group
@@ -91,8 +91,9 @@ def render_pack(
     units = pack_units(sources, options)
     requests = [bodies.BodyRequest(unit.source, unit.options) for unit in units]
     found = bodies.get_bodies(requests, school, country, progress, priority)
+    kind = document_label("pack", sources[0].doc.audience) if len(sources) == 1 else "Unit pack"
     title = (
-        f"{sources[0].doc.title}: lesson pack"
+        f"{sources[0].doc.title}: {kind.lower()}"
         if len(sources) == 1
         else f"Unit pack: {len(sources)} lessons"
     )
@@ -110,7 +111,7 @@ def render_pack(
             school=school.school,
             lessons=sources,
             entries=_contents(placed),
-            kind="Lesson pack" if len(sources) == 1 else "Unit pack",
+            kind=kind,
             paper_label=PAPERS[options.paper],
             variant_label=VARIANTS[options.variant],
             country_name=country["name"],

@@ -41,7 +41,8 @@ KINDS = {
 }
 # The linter's print runs: (variant, paper).
 RUNS = (("standard", "a4"), ("large-print", "a4"), ("dyslexia", "letter"))
-DOCUMENT_KINDS = ("plan", "handout", "cards", "letter")
+# Each lesson is checked in those of these it has (a session for adults: plan, take-home sheet).
+DOCUMENT_KINDS = ("plan", "handout", "cards", "letter", "take-home")
 
 
 @dataclass(frozen=True)
@@ -495,7 +496,7 @@ def check_library(
 
     from toolkit.content.library import read_library
     from toolkit.exports.bodies import BODY_SHEETS, document_marks
-    from toolkit.exports.options import ExportOptions
+    from toolkit.exports.options import ExportOptions, lesson_documents
     from toolkit.exports.render import RenderJob
     from toolkit.exports.services import LessonSource, print_html
     from toolkit.exports.stamp import stamp
@@ -513,6 +514,8 @@ def check_library(
         doc = library.lessons[slug]
         source = LessonSource(slug, 1, bands.get(doc.band, doc.band), doc)
         for document in documents:
+            if document not in lesson_documents(doc.audience):
+                continue
             for variant, paper in runs:
                 options = ExportOptions(document, paper, variant, country)
                 # Checked as downloaded: the kept body, then today's footer, numbers and date.

@@ -36,7 +36,12 @@ from toolkit.content.symbols import SYMBOL_DIR
 from toolkit.exports.fetcher import PRINT_DIR, UPLOAD_SCHEME
 from toolkit.exports.letter import NO_LETTER_DETAILS, LetterDetails
 from toolkit.exports.models import ExportArtifact
-from toolkit.exports.options import DOCUMENTS, PACK_DOCUMENTS, ExportOptions
+from toolkit.exports.options import (
+    ExportOptions,
+    check_document,
+    document_label,
+    lesson_documents,
+)
 from toolkit.exports.render import INTERACTIVE
 from toolkit.exports.viewmodel import (
     School,
@@ -199,9 +204,20 @@ def content_key(
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
+def check_documents(sources: list[LessonSource], document: str) -> None:
+    """Refuse (DocumentError) a document that one of the lessons does not have.
+
+    A session for adults has no pupil documents and a lesson for pupils no take-home sheet;
+    asked for one, the reader is told which documents the lesson has, never sent a blank PDF.
+    """
+    for source in sources:
+        check_document(source.doc.title, source.doc.audience, document)
+
+
 def export_filename(sources: list[LessonSource], options: ExportOptions, date: str) -> str:
     """A file name that says what is inside: lesson, document, paper, variant, country."""
-    document = DOCUMENTS[options.document].lower().replace(" ", "-")
+    audience = sources[0].doc.audience if len(sources) == 1 else "pupils"
+    document = document_label(options.document, audience).lower().replace(" ", "-")
     tail = f"{options.paper}-{options.variant}-{options.country.lower()}"
     if len(sources) == 1:
         source = sources[0]
@@ -225,9 +241,10 @@ def print_html(
     lesson = print_lesson(source.doc, source.version, source.band_name, country, school)
     documents = documents_for(lesson, school, options, date, letter)
     title = f"{lesson.title}: {', '.join(d.title.lower() for d in documents)}"
+    what = "session" if lesson.is_session else "lesson"
     description = (
-        f"{DOCUMENTS[options.document]} for the lesson {lesson.title} ({lesson.band_name}), "
-        f"version {lesson.version}."
+        f"{document_label(options.document, lesson.audience)} for the {what} {lesson.title} "
+        f"({lesson.band_name}), version {lesson.version}."
     )
     return render_template(
         "print/document.html",
@@ -318,6 +335,7 @@ def export_pdf(
     """
     from toolkit.exports import bodies, packs
 
+    check_documents(sources, options.document)
     date = date or printed_on()
     if len(sources) == 1 and options.document != "pack":
         (source,) = sources
@@ -351,9 +369,13 @@ class LessonSet:
 
 
 def lesson_set_documents(source: LessonSource) -> tuple[str, ...]:
-    """The documents of a lesson set: plan, handout, cards (when there are any) and letter."""
+    """The documents of a lesson set: plan, handout, cards (when there are any) and letter.
+
+    A session for adults has its own: the session plan and, for parents, the take-home sheet.
+    """
     has_cards = any(block.kind == "scenario" for block in source.doc.blocks)
-    return tuple(kind for kind in PACK_DOCUMENTS if kind != "cards" or has_cards)
+    kinds = lesson_documents(source.doc.audience)
+    return tuple(kind for kind in kinds if kind != "cards" or has_cards)
 
 
 def lesson_set_filename(source: LessonSource, options: ExportOptions) -> str:
@@ -433,6 +455,7 @@ def pack_candidates(user, band: str = "", topic: str = "") -> list[dict]:
             "slug": lesson.slug,
             "title": lesson.current_version.title,
             "band": lesson.current_version.band,
+            "audience": lesson.current_version.audience,
             "minutes": lesson.current_version.minutes,
             "own": lesson.origin == "own",
         }

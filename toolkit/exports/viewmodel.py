@@ -19,12 +19,12 @@ from toolkit.content.countrytext import (
     localise,
 )
 from toolkit.content.documents import LessonDoc
-from toolkit.content.labels import AUDIENCE_LABELS, KIND_LABELS
+from toolkit.content.labels import KIND_LABELS, LESSON_AUDIENCE_LABELS, audience_label
 from toolkit.content.markdown import SYMBOL_URL, render_inline, render_markdown
-from toolkit.content.schema import ADULT_AGE, ROUTE_ROLES
+from toolkit.content.schema import ADULT_AGE, ALL_AGES, ROUTE_ROLES
 from toolkit.content.symbols import ATTRIBUTION
 from toolkit.exports.letter import NO_LETTER_DETAILS, LetterDetails
-from toolkit.exports.options import DOCUMENTS, PACK_DOCUMENTS, ExportOptions
+from toolkit.exports.options import ExportOptions, document_label, lesson_documents
 
 # Adults' image-abuse routes are of use to a teacher only around the oldest band.
 ADULT_IMAGE_ROLE = "adult-image-abuse"
@@ -252,6 +252,24 @@ class PrintLesson:
     vocabulary: list[dict]
     blocks: list[PrintBlock]
     help: HelpRoutes
+    audience: str = "pupils"  # or staff, parents: a session for adults
+
+    @property
+    def is_session(self) -> bool:
+        return self.audience != "pupils"
+
+    @property
+    def audience_label(self) -> str:
+        return LESSON_AUDIENCE_LABELS.get(self.audience, self.audience)
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        """The documents this lesson has, in pack order."""
+        return lesson_documents(self.audience)
+
+    @property
+    def take_home_blocks(self) -> list[PrintBlock]:
+        return [b for b in self.blocks if b.kind == "take-home"]
 
     @property
     def safeguarding(self) -> list[PrintBlock]:
@@ -263,7 +281,8 @@ class PrintLesson:
 
     @property
     def plan_blocks(self) -> list[PrintBlock]:
-        return [b for b in self.blocks if b.kind != "safeguarding-note"]
+        """What the plan prints after the outline (a take-home sheet is a document of its own)."""
+        return [b for b in self.blocks if b.kind not in ("safeguarding-note", "take-home")]
 
     @property
     def handout_blocks(self) -> list[PrintBlock]:
@@ -312,15 +331,19 @@ class PrintDocument:
     @property
     def footer(self) -> str:
         return footer_text(
-            self.lesson.title, self.lesson.version, self.kind, self.options.variant, self.printed_on
+            self.lesson.title,
+            self.lesson.version,
+            self.title,
+            self.options.variant,
+            self.printed_on,
         )
 
 
-def footer_text(title: str, version: int, kind: str, variant: str, printed_on: str) -> str:
-    """The running footer of a document's pages (stamped on the cached body per download)."""
+def footer_text(title: str, version: int, document: str, variant: str, printed_on: str) -> str:
+    """The running footer of a document's pages (stamped on the kept body per download);
+    `document` is the document's printed name ("Teacher plan", "Session plan")."""
     return (
-        f"{running_title(title, variant)} · version {version} · {DOCUMENTS[kind]} · "
-        f"printed {printed_on}"
+        f"{running_title(title, variant)} · version {version} · {document} · printed {printed_on}"
     )
 
 
@@ -365,6 +388,8 @@ def split_cards(body: str) -> tuple[str, list[tuple[str, str]]]:
 
 
 def band_ages(band: str) -> tuple[int, int]:
+    if band == ALL_AGES:
+        return 4, 18
     youngest, _, oldest = band.partition("-")
     return int(youngest), int(oldest)
 
@@ -385,7 +410,10 @@ def help_routes(country: dict, band: str) -> HelpRoutes:
         country_name=country["name"],
         emergency_number=country["emergency_number"],
         emergency_note=country["emergency_note"],
-        routes=tuple(r for r in every if r.role != ADULT_IMAGE_ROLE or band == ADULT_BAND),
+        # A session for adults about every age lists adults' routes as well.
+        routes=tuple(
+            r for r in every if r.role != ADULT_IMAGE_ROLE or band in (ADULT_BAND, ALL_AGES)
+        ),
         for_parents=tuple(r for r in every if r.role == PARENT_ROLE or r.serves_parents),
         every=every,
         band=band,
@@ -439,7 +467,7 @@ def print_lesson(
             kind=block.kind,
             kind_label=KIND_LABELS.get(block.kind, block.kind),
             audience=block.audience,
-            audience_label=AUDIENCE_LABELS.get(block.audience, block.audience),
+            audience_label=audience_label(block.audience, doc.audience),
             minutes=item.minutes,
             start=clock,
             html=render_markdown(body),
@@ -467,6 +495,7 @@ def print_lesson(
         vocabulary=[dict(v) for v in doc.vocabulary],
         blocks=blocks,
         help=help,
+        audience=doc.audience,
     )
 
 
@@ -478,9 +507,17 @@ def documents_for(
     letter: LetterDetails = NO_LETTER_DETAILS,
 ) -> list[PrintDocument]:
     """The documents an export holds: one, or every document of the lesson for a pack."""
-    kinds = PACK_DOCUMENTS if options.document == "pack" else (options.document,)
+    kinds = lesson.documents if options.document == "pack" else (options.document,)
     return [
-        PrintDocument(kind, DOCUMENTS[kind], lesson, school, options, printed_on, letter)
+        PrintDocument(
+            kind,
+            document_label(kind, lesson.audience),
+            lesson,
+            school,
+            options,
+            printed_on,
+            letter,
+        )
         for kind in kinds
         if kind != "cards" or lesson.cards or options.document == "cards"
     ]

@@ -32,9 +32,17 @@ from toolkit.exports.bodies import StillRendering
 from toolkit.exports.fetcher import asset_files, font_face_css
 from toolkit.exports.letter import MAX_CLASS_NAME, MAX_TEACHER, LetterDetails
 from toolkit.exports.models import JobStatus
-from toolkit.exports.options import DOCUMENTS, PAPERS, VARIANTS, OptionError
+from toolkit.exports.options import (
+    DOCUMENTS,
+    PAPERS,
+    VARIANTS,
+    OptionError,
+    document_label,
+    lesson_documents,
+)
 from toolkit.exports.render import RenderError, RenderJob, queue_status, stylesheet_names
 from toolkit.extensions import db
+from toolkit.inputs import RefusedInput
 
 bp = Blueprint("exports", __name__)
 
@@ -53,9 +61,15 @@ def _letter_or_400(values) -> LetterDetails:
         abort(400, str(error))
 
 
-def _choices() -> dict:
+def _choices(audience: str | None = None) -> dict:
+    """The menus' choices; for one lesson, only the documents it has (and its pack)."""
+    if audience is None:
+        documents = list(DOCUMENTS.items())
+    else:
+        kinds = [*lesson_documents(audience), "pack"]
+        documents = [(kind, document_label(kind, audience)) for kind in kinds]
     return {
-        "document": list(DOCUMENTS.items()),
+        "document": documents,
         "paper": list(PAPERS.items()),
         "variant": list(VARIANTS.items()),
         "country": [(c.code, c.name) for c in repository.countries()],
@@ -69,8 +83,13 @@ def lesson(slug: str):
     found = readable_lesson_or_404(current_user, slug)
     source = services.lesson_source(found)
     options = _options_or_400(request.args)
+    audience = source.doc.audience
     has_cards = "cards" in services.lesson_set_documents(source)
-    if options.document == "cards" and not has_cards:
+    offered = lesson_documents(audience)
+    if (options.document == "cards" and not has_cards) or options.document not in (
+        *offered,
+        "pack",
+    ):
         options = options.with_document("plan")
     return render_template(
         "exports/lesson.html",
@@ -79,15 +98,24 @@ def lesson(slug: str):
         options=options,
         letter=_letter_or_400(request.args),
         limits={"class_name": MAX_CLASS_NAME, "teacher": MAX_TEACHER},
-        choices=_choices(),
+        choices=_choices(audience),
         has_cards=has_cards,
+        is_session=source.doc.is_session,
+        set_documents=[
+            document_label(kind, audience).lower() for kind in services.lesson_set_documents(source)
+        ],
     )
 
 
 def _export_request(slug: str):
-    """The lesson (404 unless readable), the options (400 if unknown), country and school."""
+    """The lesson (404 unless readable), the options (400 if unknown or a document the lesson
+    does not have), country and school."""
     found = readable_lesson_or_404(current_user, slug)
     options = _options_or_400(request.args)
+    try:
+        services.check_documents([services.lesson_source(found)], options.document)
+    except OptionError as error:
+        raise RefusedInput(str(error)) from error  # says which documents the lesson has
     country = services.country_data(options.country)
     school = services.school_info(current_user.organisation, current_app.config["UPLOAD_DIR"])
     return found, options, country, school
@@ -271,7 +299,7 @@ def packs():
         lessons=services.pack_candidates(current_user, band, topic),
         band=band,
         topic=topic,
-        bands=[(b.slug, b.name) for b in repository.bands()],
+        bands=[(b.slug, b.name) for b in repository.bands(all_ages=True)],
         topics=[(t.slug, t.name) for t in repository.topics()],
         options=_options_or_400({"document": "pack"}),
         choices=_choices(),
@@ -289,9 +317,13 @@ def start_pack():
     if len(slugs) > services.MAX_PACK_LESSONS:
         flash(f"A pack holds at most {services.MAX_PACK_LESSONS} lessons.", "error")
         return redirect(url_for("exports.packs"))
-    for slug in slugs:
-        readable_lesson_or_404(current_user, slug)
+    found = [readable_lesson_or_404(current_user, slug) for slug in slugs]
     options = _options_or_400(request.form)
+    try:
+        services.check_documents([services.lesson_source(f) for f in found], options.document)
+    except OptionError as error:
+        flash(f"{error} Choose \u201cEverything\u201d, or leave it out of the pack.", "error")
+        return redirect(url_for("exports.packs"))
     job = jobs.start_pack(current_user, slugs, options)
     return redirect(url_for("exports.job", job_id=job.id))
 

@@ -9,7 +9,11 @@ from sqlalchemy import and_, func, select, text
 from sqlalchemy.orm import selectinload
 
 from toolkit.content import repository, search
-from toolkit.content.labels import AUDIENCE_LABELS, KIND_LABELS
+from toolkit.content.labels import (
+    KIND_LABELS,
+    LESSON_AUDIENCE_LABELS,
+    audience_label,
+)
 from toolkit.content.markdown import render_inline, render_markdown
 from toolkit.content.models import (
     AgeBand,
@@ -20,7 +24,7 @@ from toolkit.content.models import (
     Strand,
     Topic,
 )
-from toolkit.content.schema import AUDIENCES
+from toolkit.content.schema import AUDIENCES, LESSON_AUDIENCES
 from toolkit.extensions import db
 
 DURATIONS = {
@@ -41,6 +45,8 @@ class LibraryQuery:
     strand: str = ""
     duration: str = ""
     audience: str = ""
+    # Who the lesson is for: pupils (lessons), staff or parents (sessions for adults).
+    group: str = ""
     page: int = 1
 
     @classmethod
@@ -62,6 +68,7 @@ class LibraryQuery:
             strand=pick("strand", strands),
             duration=pick("duration", DURATIONS),
             audience=pick("audience", AUDIENCES),
+            group=pick("group", LESSON_AUDIENCES),
             page=page,
         )
 
@@ -74,6 +81,7 @@ class LibraryQuery:
             "strand": self.strand,
             "duration": self.duration,
             "audience": self.audience,
+            "group": self.group,
             "page": self.page if self.page > 1 else "",
         }
         values.update(changes)
@@ -81,7 +89,9 @@ class LibraryQuery:
 
     @property
     def filtered(self) -> bool:
-        return any((self.q, self.band, self.topic, self.strand, self.duration, self.audience))
+        return any(
+            (self.q, self.band, self.topic, self.strand, self.duration, self.audience, self.group)
+        )
 
 
 @dataclass
@@ -92,6 +102,15 @@ class LessonSummary:
     minutes: int
     topics: list[str]
     summary: str
+    audience: str = "pupils"
+
+    @property
+    def is_session(self) -> bool:
+        return self.audience != "pupils"
+
+    @property
+    def audience_label(self) -> str:
+        return LESSON_AUDIENCE_LABELS.get(self.audience, self.audience)
 
 
 @dataclass
@@ -119,6 +138,8 @@ def search_lessons(query: LibraryQuery, page_size: int = 20) -> ResultPage:
         stmt = stmt.where(LessonVersion.topics.any(Topic.slug == query.topic))
     if query.strand:
         stmt = stmt.where(LessonVersion.strands.any(Strand.slug == query.strand))
+    if query.group:
+        stmt = stmt.where(LessonVersion.audience == query.group)
     if query.duration:
         _, low, high = DURATIONS[query.duration]
         stmt = stmt.where(LessonVersion.minutes.between(low, high))
@@ -169,6 +190,7 @@ def _summary(lesson: Lesson) -> LessonSummary:
         minutes=version.minutes,
         topics=[t.name for t in version.topics],
         summary=version.summary,
+        audience=version.audience,
     )
 
 
@@ -200,6 +222,16 @@ class LessonPage:
     safeguarding: list[BlockView]
     blocks: list[BlockView]
     lesson_findings: list = field(default_factory=list)
+    audience: str = "pupils"
+    documents: list[tuple[str, str]] = field(default_factory=list)  # (kind, name) to print
+
+    @property
+    def is_session(self) -> bool:
+        return self.audience != "pupils"
+
+    @property
+    def audience_label(self) -> str:
+        return LESSON_AUDIENCE_LABELS.get(self.audience, self.audience)
 
 
 def find_library_lesson(slug: str) -> Lesson | None:
@@ -236,7 +268,7 @@ def lesson_page(lesson: Lesson, findings=(), for_country=None) -> LessonPage:
             kind=item.block.kind,
             kind_label=KIND_LABELS.get(item.block.kind, item.block.kind),
             audience=item.block.audience,
-            audience_label=AUDIENCE_LABELS[item.block.audience],
+            audience_label=audience_label(item.block.audience, doc.audience),
             minutes=item.minutes,
             html=render_markdown(for_country(item.block.body, item.block.audience), answers=True),
             findings=by_block.get(item.block.slug, []),
@@ -258,4 +290,18 @@ def lesson_page(lesson: Lesson, findings=(), for_country=None) -> LessonPage:
         safeguarding=[v for v in views if v.kind == "safeguarding-note"],
         blocks=[v for v in views if v.kind != "safeguarding-note"],
         lesson_findings=lesson_level,
+        audience=doc.audience,
+        documents=printable_documents(doc),
     )
+
+
+def printable_documents(doc) -> list[tuple[str, str]]:
+    """The documents a lesson prints as, (kind, name): a session for adults has no pupil ones."""
+    from toolkit.exports.options import document_label, lesson_documents
+
+    has_cards = any(block.kind == "scenario" for block in doc.blocks)
+    return [
+        (kind, document_label(kind, doc.audience))
+        for kind in lesson_documents(doc.audience)
+        if kind != "cards" or has_cards
+    ]

@@ -7,10 +7,10 @@ from flask_login import current_user
 
 from toolkit.auth.access import signed_in
 from toolkit.content import repository
+from toolkit.content.labels import AUDIENCE_LABELS, band_label
 from toolkit.content.lint import lint_lesson
 from toolkit.exports.services import school_localiser
 from toolkit.library.services import (
-    AUDIENCE_LABELS,
     DURATIONS,
     LibraryQuery,
     find_library_lesson,
@@ -24,7 +24,7 @@ bp = Blueprint("library", __name__, url_prefix="/library")
 @bp.route("/")
 @signed_in
 def index():
-    bands = repository.bands()
+    bands = repository.bands(all_ages=True)
     topics = repository.topics()
     strands = repository.strands()
     query = LibraryQuery.from_args(
@@ -40,6 +40,11 @@ def index():
         "strand": [(s.slug, s.name) for s in strands],
         "duration": [(key, label) for key, (label, _, _) in DURATIONS.items()],
         "audience": list(AUDIENCE_LABELS.items()),
+        "group": [
+            ("pupils", "Lessons for pupils"),
+            ("staff", "Sessions for staff"),
+            ("parents", "Sessions for parents and carers"),
+        ],
     }
     return render_template("library/index.html", query=query, results=results, options=options)
 
@@ -54,6 +59,12 @@ def lesson(slug: str):
     for_country = school_localiser(current_user.organisation, band)
     page = lesson_page(found, lint_findings(found), for_country)
     return render_template("library/lesson.html", lesson=page)
+
+
+@bp.app_template_global("band_label")
+def band_label_global(band: str) -> str:
+    """A band as a tag shows it: "Ages 11-14", or "All ages" (sessions for adults)."""
+    return band_label(band)
 
 
 def lint_findings(lesson) -> list:

@@ -70,6 +70,12 @@ class BlockContext:
     band: str
     text: BlockText
     helplines: frozenset[str] = frozenset()
+    audience: str = "pupils"  # who the lesson is for: pupils, or staff or parents (a session)
+
+    @property
+    def session(self) -> bool:
+        """Whether the block is read in a session for adults."""
+        return self.audience in ("staff", "parents")
 
     def hit(self, rule: str, offset: int, detail: str, **extra) -> Hit:
         """Report a finding at a line of this block's body."""

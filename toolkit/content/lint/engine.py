@@ -64,8 +64,10 @@ def _finding(hit: Hit) -> Finding:
     )
 
 
-def _block_context(block: BlockDoc, band: str, phones: frozenset[str]) -> BlockContext:
-    return BlockContext(block, band, BlockText(block.body, block.line_of), phones)
+def _block_context(
+    block: BlockDoc, band: str, phones: frozenset[str], audience: str = "pupils"
+) -> BlockContext:
+    return BlockContext(block, band, BlockText(block.body, block.line_of), phones, audience)
 
 
 def _front_context(lesson: LessonDoc, phones: frozenset[str]) -> BlockContext:
@@ -86,7 +88,7 @@ def _front_context(lesson: LessonDoc, phones: frozenset[str]) -> BlockContext:
     body = "\n\n".join(lines)
     block = BlockDoc("", lesson.title, "front-matter", "teacher", body, path=lesson.path)
     text = BlockText(body, lambda offset: numbers[offset // 2] if offset // 2 < len(numbers) else 0)
-    return BlockContext(block, lesson.band, text, phones)
+    return BlockContext(block, lesson.band, text, phones, lesson.audience)
 
 
 def _block_hits(ctx: BlockContext) -> list[Hit]:
@@ -94,7 +96,9 @@ def _block_hits(ctx: BlockContext) -> list[Hit]:
 
 
 def _lesson_hits(lesson: LessonDoc, phones: frozenset[str]) -> list[Hit]:
-    blocks = [_block_context(block, lesson.band, phones) for block in lesson.blocks]
+    blocks = [
+        _block_context(block, lesson.band, phones, lesson.audience) for block in lesson.blocks
+    ]
     ctx = LessonContext(lesson, blocks, _front_context(lesson, phones), phones)
     hits = [hit for block in ctx.everything for hit in _block_hits(block)]
     hits.extend(hit for check in LESSON_CHECKS for hit in check(ctx))

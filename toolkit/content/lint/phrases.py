@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from toolkit.content.lint.base import BlockContext, Hit
+from toolkit.content.lint.base import WARNING, BlockContext, Hit
 from toolkit.content.lint.text import BOUNDARIES, CLAUSE_ENDS, BlockText, Match, word_set
 
 NEGATIONS = frozenset({"not", "never", "no", "nobody", "nothing", "neither", "nor", "without"})
@@ -385,10 +385,26 @@ def matches(text: BlockText, rule: PhraseRule, kind: str = "") -> Iterator[tuple
             yield match, item
 
 
+# DISTANCE protects pupils in front of their class. In a session for adults it is a warning:
+# a professional may fairly be asked how incidents were handled, but some adults in the room have
+# lived this too, so a personal story is never asked for.
+SESSION_DISTANCE_ADVICE = (
+    "Ask about the fictional case instead: some adults in the room may have lived this too, and "
+    "a session never asks for personal stories. If you mean professional practice, say so "
+    '("how does our school handle...") or waive it with a reason.'
+)
+
+
 def _checker(rule: PhraseRule):
     def check(ctx: BlockContext) -> Iterator[Hit]:
+        extra = {}
+        if rule.rule == "DISTANCE" and ctx.session:
+            extra = {"severity": WARNING, "advice": SESSION_DISTANCE_ADVICE}
         for match, item in matches(ctx.text, rule, ctx.block.kind):
-            yield ctx.hit(rule.rule, match.offset, f'"{match.snippet}"', advice=item.hint)
+            advice = extra.get("advice", item.hint)
+            severity = extra.get("severity", "")
+            detail = f'"{match.snippet}"'
+            yield ctx.hit(rule.rule, match.offset, detail, advice=advice, severity=severity)
 
     check.__name__ = f"check_{rule.rule.lower()}"
     check.__doc__ = f"Report {rule.rule} phrases."

@@ -114,8 +114,12 @@ def _named(ctx: BlockContext) -> dict[str, int]:
 
 
 def check_names(ctx: BlockContext) -> Iterator[Hit]:
-    """Flag app, game, platform and challenge names in pupil-facing text."""
-    if ctx.block.audience != "pupil":
+    """Flag app, game, platform and challenge names in pupil text and sessions for parents.
+
+    A session for parents names no product either: what the presenter says is heard by every
+    parent, and advice on settings is given for every device, not for one brand.
+    """
+    if ctx.block.audience != "pupil" and ctx.audience != "parents":
         return
     named = _named(ctx)
     severity = ERROR if len(named) >= NAME_LIST_SIZE else ""

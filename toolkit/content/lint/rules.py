@@ -6,7 +6,16 @@ module says which check reports which rule and how each rule is presented to an 
 
 from __future__ import annotations
 
-from toolkit.content.lint import country, phrases, pii, pupil, reading, structure, worksheet
+from toolkit.content.lint import (
+    country,
+    phrases,
+    pii,
+    pupil,
+    reading,
+    session,
+    structure,
+    worksheet,
+)
 from toolkit.content.lint.base import ERROR, WARNING, BlockCheck, LessonCheck, Rule
 
 _RULES = [
@@ -221,6 +230,19 @@ _RULES = [
         "docs/lesson-format.md (pictures for young pupils)",
     ),
     Rule(
+        "SESSION",
+        ERROR,
+        "A session for adults has its own parts",
+        "Give a session for staff or parents a safeguarding note first, a timed opening "
+        "(starter), a main part (activity or discussion) and a close (plenary), a help-and-"
+        "reporting block, and for parents a take-home block (kind=take-home audience=parent); "
+        'objectives start "Participants will be able to". Leave out pupil material: handouts, '
+        "scenario cards, ground rules, quizzes, the letter home.",
+        "Adults are given the presenter's plan and, for parents, a sheet to take home; pupil "
+        "material in a session would print nowhere, or reach the wrong readers.",
+        "docs/lesson-format.md (sessions for adults)",
+    ),
+    Rule(
         "WAIVER",
         ERROR,
         "Waivers name a rule",
@@ -255,4 +277,5 @@ LESSON_CHECKS: list[LessonCheck] = [
     structure.check_sextortion,
     structure.check_forever,
     structure.check_sexting,
+    session.check_session,
 ]
