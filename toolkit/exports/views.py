@@ -195,7 +195,7 @@ def _preparing_page(slug: str, found, options, letter: LetterDetails):
     page = render_template(
         "exports/preparing.html",
         lesson=services.lesson_source(found),
-        document=DOCUMENTS[options.document],
+        document=document_label(options.document, found.current_version.audience),
         ready_url=url_for("exports.ready", slug=slug, **query),
         download_url=url_for("exports.download", slug=slug, **query),
         back_url=_back_to_options(slug, options, letter),
