@@ -24,7 +24,7 @@ from toolkit.auth.models import Organisation
 from toolkit.content import repository
 from toolkit.content.access import lesson_by_slug
 from toolkit.exports import bodies, counters, services
-from toolkit.exports.options import PACK_DOCUMENTS, ExportOptions, OptionError
+from toolkit.exports.options import DOCUMENTS, ExportOptions, OptionError
 from toolkit.exports.render import BACKGROUND, RenderError
 from toolkit.extensions import db
 from toolkit.timeutil import utcnow
@@ -32,6 +32,7 @@ from toolkit.timeutil import utcnow
 TERM = timedelta(days=120)  # "the last term": what a school printed recently
 BATCH = 4  # bodies asked for at a time (a queue task warms one batch)
 EXPORT_ACTIONS = ("export.pdf", "export.set")
+DOCUMENT_KINDS = tuple(kind for kind in DOCUMENTS if kind != "pack")  # each is one body
 
 
 @dataclass(frozen=True, order=True)
@@ -80,9 +81,9 @@ def printed_last_term(org: Organisation, wanted: set[str] | None = None) -> set[
         detail = event.detail or {}
         if wanted is not None and event.target not in wanted:
             continue
-        kinds = PACK_DOCUMENTS if event.action == "export.set" else (detail.get("document"),)
+        kinds = DOCUMENT_KINDS if event.action == "export.set" else (detail.get("document"),)
         for kind in kinds:
-            if kind not in PACK_DOCUMENTS:  # packs are merged from these bodies
+            if kind not in DOCUMENT_KINDS:  # packs are merged from these bodies
                 continue
             found.add(
                 Target(
@@ -117,8 +118,8 @@ def warm_targets(
         except OptionError:
             continue  # an option the toolkit no longer offers
         source = services.lesson_source(lesson)
-        if target.document == "cards" and "cards" not in services.lesson_set_documents(source):
-            continue
+        if target.document not in services.lesson_set_documents(source):
+            continue  # cards of a lesson without any, a pupil document of a session
         requests.append((target, bodies.BodyRequest(source, options)))
     for start in range(0, len(requests), BATCH):
         batch = requests[start : start + BATCH]
