@@ -65,6 +65,7 @@ bench: install-test
 	$(BIN)/python bench/exports.py
 	$(BIN)/python bench/search_library.py
 	$(BIN)/python bench/lesson_view.py
+	$(BIN)/python bench/server_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
