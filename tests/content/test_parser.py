@@ -138,7 +138,10 @@ def test_the_shipped_library_reads_clean():
 
     library = read_library(ROOT / "lessons")
     assert len(library.helplines) >= 30
-    assert {lesson.band for lesson in library.lessons.values()} == {"4-7", "7-11", "11-14", "14-18"}
+    lessons = library.lessons.values()
+    pupils = {lesson.band for lesson in lessons if lesson.audience == "pupils"}
+    assert pupils == {"4-7", "7-11", "11-14", "14-18"}
+    assert {lesson.audience for lesson in lessons if lesson.band == "all"} == {"staff", "parents"}
 
 
 ALIAS_BOMB = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
