@@ -44,7 +44,7 @@ def test_pack_job_is_queued_then_run_by_a_worker(app, client, teacher, broker, t
     use_broker(app, broker, tmp_path)
     huey = get_huey(app)
     huey.flush()
-    assert type(huey).__name__ == ("RedisHuey" if broker == "redis" else "SqliteHuey")
+    assert type(huey).__name__ == ("PriorityRedisHuey" if broker == "redis" else "SqliteHuey")
 
     job_url = client.post("/packs", data=PACK).headers["Location"]
     assert client.get(job_url + "/status").get_json()["status"] == "queued"
