@@ -34,8 +34,9 @@
             return;
           }
           var seconds = Math.round((Date.now() - started) / 1000);
-          var ahead = data.queue && data.queue.waiting ? " " + data.queue.waiting + " other document(s) are waiting for the printer." : "";
-          waitStatus.textContent = "Laying out the pages… (" + seconds + " seconds so far)." + ahead;
+          var waiting = data.queue ? data.queue.waiting : 0;
+          var ahead = waiting ? " " + waiting + (waiting === 1 ? " other document is" : " other documents are") + " waiting to be laid out." : "";
+          waitStatus.textContent = "Laying out the pages… (" + seconds + (seconds === 1 ? " second" : " seconds") + " so far)." + ahead;
           window.setTimeout(checkReady, 1000);
         })
         .catch(function () { window.setTimeout(checkReady, 3000); });
