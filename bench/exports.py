@@ -93,6 +93,7 @@ def chromium_folder(work: Path) -> Path:
     folder = work / "chromium"
     (folder / "fonts").mkdir(parents=True, exist_ok=True)
     for name, path in asset_files().items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)  # fonts/, symbols/
         shutil.copyfile(path, folder / name)
     (folder / "fonts.css").write_text(font_face_css(""))
     return folder

@@ -71,7 +71,7 @@ class Defaults:
     RENDER_SOCKET: str | None = None
     RENDER_IN_PROCESS_FALLBACK: bool | None = None  # None: yes except in production
     # A download that needs a render waits this long, then shows a progress page instead.
-    EXPORT_WAIT_SECONDS = 8.0
+    EXPORT_WAIT_SECONDS = 3.0
     # Render bodies before anyone asks (lessons loaded or published, settings changed, a lesson
     # adapted): None means yes except in tests.
     EXPORT_WARM: bool | None = None

@@ -61,6 +61,14 @@ LETTER_DATE_STYLES = {
 }
 
 
+def prepare() -> None:
+    """Load the fonts and cut their usual subsets now (about a second), so that no download
+    waits for it; web processes run this in the background on their first request."""
+    for family in FONT_FILES:
+        _hb_font(family)
+        _subset(family, tuple(sorted(_repertoire(family))))
+
+
 class StampError(RuntimeError):
     """A body could not be stamped (not one of ours, or its date paragraph is missing)."""
 
@@ -90,17 +98,21 @@ def _face(family: str) -> _Face:
 
     from toolkit.exports.fetcher import font_files
 
-    font = TTFont(font_files()[FONT_FILES[family]])
+    path = font_files()[FONT_FILES[family]]
+    font = TTFont(path)
     if "fvar" in font:
         from fontTools.varLib import instancer
 
         font = instancer.instantiateVariableFont(font, {"wght": 400})
-    buffer = BytesIO()
-    font.save(buffer)
+        buffer = BytesIO()
+        font.save(buffer)
+        data = buffer.getvalue()
+    else:
+        data = path.read_bytes()
     upm = font["head"].unitsPerEm
     head, os2 = font["head"], font["OS/2"]
     return _Face(
-        data=buffer.getvalue(),
+        data=data,
         ascent=font["hhea"].ascent / upm,
         descent=-font["hhea"].descent / upm,
         bbox=(head.xMin, head.yMin, head.xMax, head.yMax),
@@ -184,8 +196,15 @@ class _Fonts:
     def finish(self) -> None:
         face = _face(self.family)
         glyphs = sorted(self.used)
-        program = _subset(self.family, tuple(glyphs))
-        tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(repr(glyphs).encode()).digest()[:6])
+        # One subset serves nearly every stamp (see REPERTOIRE): cut once per process, not per
+        # download. A glyph outside it (a title in another script) gets a subset of its own.
+        embedded = _repertoire(self.family)
+        if not embedded.issuperset(glyphs):
+            embedded = embedded | set(glyphs)
+        program = _subset(self.family, tuple(sorted(embedded)))
+        tag = "".join(
+            chr(65 + b % 26) for b in hashlib.sha256(repr(sorted(embedded)).encode()).digest()[:6]
+        )
         name = Name("/" + tag + "+" + face.postscript.replace(" ", ""))
         file = self.pdf.make_stream(program)
         file.Length1 = len(program)
@@ -221,7 +240,30 @@ class _Fonts:
         self.font.ToUnicode = self.pdf.make_stream(_to_unicode(self.used))
 
 
-@lru_cache(maxsize=256)
+# What footers and dates are made of: printable ASCII, Latin-1 letters and the typographic marks
+# the footers use. Its glyphs are embedded whole in every stamp (about 20 KiB).
+REPERTOIRE = (
+    "".join(chr(c) for c in range(0x20, 0x7F))
+    + "".join(chr(c) for c in range(0xC0, 0x100))
+    + "·…‘’“”–—"
+)
+
+
+@lru_cache(maxsize=4)
+def _repertoire(family: str) -> frozenset[int]:
+    cmap = _ttfont(family).getBestCmap()
+    order = {name: gid for gid, name in enumerate(_ttfont(family).getGlyphOrder())}
+    return frozenset(order[cmap[ord(c)]] for c in REPERTOIRE if ord(c) in cmap) | {0}
+
+
+@lru_cache(maxsize=4)
+def _ttfont(family: str):
+    from fontTools.ttLib import TTFont
+
+    return TTFont(BytesIO(_face(family).data), lazy=True)
+
+
+@lru_cache(maxsize=64)
 def _subset(family: str, glyphs: tuple[int, ...]) -> bytes:
     """The font file cut down to these glyphs, glyph ids unchanged (the text refers to them)."""
     from fontTools import subset

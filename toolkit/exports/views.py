@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import replace
 
 from flask import (
@@ -27,7 +28,7 @@ from toolkit.auth.access import public, signed_in
 from toolkit.content import repository
 from toolkit.content.access import readable_lesson_or_404
 from toolkit.content.markdown import SYMBOL_URL
-from toolkit.exports import bodies, jobs, services
+from toolkit.exports import bodies, jobs, services, stamp
 from toolkit.exports.bodies import StillRendering
 from toolkit.exports.fetcher import asset_files, font_face_css
 from toolkit.exports.letter import MAX_CLASS_NAME, MAX_TEACHER, LetterDetails
@@ -45,6 +46,15 @@ from toolkit.extensions import db
 from toolkit.inputs import RefusedInput
 
 bp = Blueprint("exports", __name__)
+_stamp_fonts_started = threading.Event()
+
+
+@bp.before_app_request
+def prepare_stamp_fonts() -> None:
+    """On a process's first request, load the stamp's fonts in the background (stamp.prepare)."""
+    if not _stamp_fonts_started.is_set():
+        _stamp_fonts_started.set()
+        threading.Thread(target=stamp.prepare, name="stamp-fonts", daemon=True).start()
 
 
 def _options_or_400(values):
