@@ -25,7 +25,7 @@ from pathlib import Path
 PDF_VARIANT = "pdf/ua-1"
 INTERACTIVE = "interactive"  # somebody is waiting for it
 BACKGROUND = "background"  # warming the cache: one worker at most, after any interactive job
-RENDER_NICENESS = 10
+RENDER_NICENESS = 19  # the lowest priority: any web request comes first
 ASSET_PREFIX = "toolkit-asset:/"
 # Stylesheets that live here rather than among the print assets: they only make sense for
 # PDFs this package finishes itself.
@@ -155,7 +155,6 @@ class _Worker:
             self.process.kill()
             self.process.join()
         self.conn.close()
-        self.process.close()
 
 
 def render_many(renderer, jobs: list[RenderJob], done=None, priority=INTERACTIVE) -> list[Rendered]:
