@@ -31,6 +31,7 @@ from toolkit.exports.services import (
     cache_dir,
     content_key,
     print_html,
+    template_fingerprint,
     uploads,
     write_atomically,
 )
@@ -62,8 +63,12 @@ def document_options(options: ExportOptions, kind: str) -> ExportOptions:
     return ExportOptions(kind, options.paper, options.variant, options.country, True)
 
 
-def body_key(request: BodyRequest, school: SchoolInfo, country: dict) -> str:
-    return content_key([request.source], request.options, school, country, "", scope="body")
+def body_key(
+    request: BodyRequest, school: SchoolInfo, country: dict, templates=None, docs=None
+) -> str:
+    """The body's content key (`templates`, `docs`: see services.content_key)."""
+    source, options = request.source, request.options
+    return content_key([source], options, school, country, "", "body", templates, docs)
 
 
 def body_path(key: str) -> Path:
@@ -95,6 +100,18 @@ def body_job(request: BodyRequest, school: SchoolInfo, country: dict) -> RenderJ
 def page_count(pdf: bytes) -> int:
     with pikepdf.open(BytesIO(pdf)) as document:
         return len(document.pages)
+
+
+_PAGES: dict[str, int] = {}  # body key -> its pages (a kept body never changes)
+
+
+def _pages_of(key: str, pdf: bytes) -> int:
+    pages = _PAGES.get(key)
+    if pages is None:
+        if len(_PAGES) > 100_000:
+            _PAGES.clear()
+        pages = _PAGES[key] = page_count(pdf)
+    return pages
 
 
 class StillRendering(Exception):  # noqa: N818 (a state, not a failure)
@@ -153,12 +170,16 @@ def get_bodies(
     (seconds), StillRendering is raised when renders are still running by then; they go on, and
     their bodies are kept for the next request. `count` adds to the hit-rate counters.
     """
-    keys = ["" if request.letter else body_key(request, school, country) for request in requests]
+    templates, docs = template_fingerprint(), {}
+    keys = [
+        "" if request.letter else body_key(request, school, country, templates, docs)
+        for request in requests
+    ]
     found: dict[int, Body] = {}
     for i, key in enumerate(keys):
         data = cached_body(key) if key else None
         if data is not None:
-            found[i] = Body(key, data, page_count(data), cached=True)
+            found[i] = Body(key, data, _pages_of(key, data), cached=True)
     todo = [i for i in range(len(requests)) if i not in found]
     if count:  # downloads, not warming
         counters.count(hits=len(found), misses=sum(1 for i in todo if keys[i]))
@@ -190,6 +211,7 @@ def get_bodies(
             raise StillRendering(f"{len(running)} of {total} documents are still being laid out")
     for i, future in futures.items():
         result = future.result()  # raises the render's RenderError
+        _PAGES[keys[i]] = result.pages
         found[i] = Body(keys[i], result.pdf, result.pages, cached=False)
     return [found[i] for i in range(len(requests))]
 

@@ -189,12 +189,22 @@ def content_key(
     country: dict,
     date: str,
     scope: str = "file",
+    templates: str | None = None,
+    docs: dict | None = None,
 ) -> str:
-    """The content hash of an export: equal inputs, equal PDF; any change, a new key."""
+    """The content hash of an export: equal inputs, equal PDF; any change, a new key.
+
+    A caller hashing many documents at once passes the template fingerprint and a dict in which
+    each lesson's data is turned into plain values once (by object identity, for that call).
+    """
+    docs = {} if docs is None else docs
+    for source in sources:
+        if id(source.doc) not in docs:
+            docs[id(source.doc)] = asdict(source.doc)
     material = {
         "scope": scope,
-        "templates": template_fingerprint(),
-        "lessons": [[s.slug, s.version, s.band_name, asdict(s.doc)] for s in sources],
+        "templates": templates or template_fingerprint(),
+        "lessons": [[s.slug, s.version, s.band_name, docs[id(s.doc)]] for s in sources],
         "options": options.as_dict(),
         "school": list(school.fingerprint),
         "country": [country["code"], country["content_hash"], country["routes"]],
