@@ -26,29 +26,6 @@ class Part:
     blank_before: bool = False  # a blank page first, so that the part starts on a right-hand page
 
 
-@dataclass(frozen=True)
-class Heading:
-    """One bookmark of a rendered part: its title, 0-based page and the bookmarks under it."""
-
-    title: str
-    page: int
-    children: tuple[Heading, ...] = ()
-
-
-def outline(pdf: bytes) -> tuple[int, tuple[Heading, ...]]:
-    """A rendered PDF's page count and bookmark tree (read by qpdf, without merging)."""
-    with pikepdf.open(BytesIO(pdf)) as source:
-        index = {page.obj.objgen: i for i, page in enumerate(source.pages)}
-        with source.open_outline() as tree:
-            headings = tuple(_heading(item, index) for item in tree.root)
-        return len(source.pages), headings
-
-
-def _heading(item: OutlineItem, index: dict) -> Heading:
-    page, _ = _target(item, index)
-    return Heading(str(item.title), page, tuple(_heading(kid, index) for kid in item.children))
-
-
 def _target(item: OutlineItem, index: dict) -> tuple[int, list]:
     """The 0-based page an outline item points at, and the view after the page in its dest."""
     dest = item.destination
