@@ -140,7 +140,12 @@ def _export_set(sources, options, school, country_data, letter, output: Path) ->
 
 
 @click.command("worker")
-@click.option("--workers", default=1, show_default=True, help="Jobs run at the same time.")
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    help="Queue tasks run at the same time (two: a pack need not wait for warming to end).",
+)
 @with_appcontext
 def worker_command(workers: int) -> None:
     """Run this machine's print service: the render pool (shared with the web workers through
