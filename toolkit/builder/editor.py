@@ -11,7 +11,7 @@ from toolkit.builder import services
 from toolkit.builder.diffing import side_by_side, version_lines
 from toolkit.builder.state import REQUIRED_KINDS, LessonState, state_of
 from toolkit.content import repository
-from toolkit.content.labels import KIND_LABELS, LESSON_AUDIENCE_LABELS, audience_label
+from toolkit.content.labels import KIND_LABELS, ForAudience, audience_label
 from toolkit.content.lint import lint_lesson
 from toolkit.content.models import AgeBand, BlockVersion, Lesson, LessonVersion
 from toolkit.content.schema import BLOCK_KINDS
@@ -38,7 +38,7 @@ class EditorItem:
 
 
 @dataclass
-class EditorPage:
+class EditorPage(ForAudience):
     slug: str
     version: int
     title: str
@@ -62,10 +62,6 @@ class EditorPage:
     kinds: list = field(default_factory=list)
     topics: list = field(default_factory=list)
     audience: str = "pupils"
-
-    @property
-    def audience_label(self) -> str:
-        return LESSON_AUDIENCE_LABELS.get(self.audience, self.audience)
 
     @property
     def time_status(self) -> str:

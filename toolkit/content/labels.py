@@ -41,3 +41,17 @@ def audience_label(block_audience: str, lesson_audience: str = "pupils") -> str:
 def band_label(band: str) -> str:
     """A band as a tag shows it: "Ages 11-14", or "All ages" for sessions about every age."""
     return "All ages" if band == "all" else f"Ages {band}"
+
+
+class ForAudience:
+    """What a lesson's view says of who it is for; the class defines `audience`."""
+
+    audience: str
+
+    @property
+    def is_session(self) -> bool:
+        return self.audience != "pupils"
+
+    @property
+    def audience_label(self) -> str:
+        return LESSON_AUDIENCE_LABELS.get(self.audience, self.audience)

@@ -19,7 +19,7 @@ from toolkit.content.countrytext import (
     localise,
 )
 from toolkit.content.documents import LessonDoc
-from toolkit.content.labels import KIND_LABELS, LESSON_AUDIENCE_LABELS, audience_label
+from toolkit.content.labels import KIND_LABELS, ForAudience, audience_label
 from toolkit.content.markdown import SYMBOL_URL, render_inline, render_markdown
 from toolkit.content.schema import ADULT_AGE, ALL_AGES, ROUTE_ROLES
 from toolkit.content.symbols import ATTRIBUTION
@@ -240,7 +240,7 @@ class PrintBlock:
 
 
 @dataclass
-class PrintLesson:
+class PrintLesson(ForAudience):
     slug: str
     title: str
     band: str
@@ -253,14 +253,6 @@ class PrintLesson:
     blocks: list[PrintBlock]
     help: HelpRoutes
     audience: str = "pupils"  # or staff, parents: a session for adults
-
-    @property
-    def is_session(self) -> bool:
-        return self.audience != "pupils"
-
-    @property
-    def audience_label(self) -> str:
-        return LESSON_AUDIENCE_LABELS.get(self.audience, self.audience)
 
     @property
     def documents(self) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from toolkit.content import repository, search
 from toolkit.content.labels import (
     KIND_LABELS,
-    LESSON_AUDIENCE_LABELS,
+    ForAudience,
     audience_label,
 )
 from toolkit.content.markdown import render_inline, render_markdown
@@ -95,7 +95,7 @@ class LibraryQuery:
 
 
 @dataclass
-class LessonSummary:
+class LessonSummary(ForAudience):
     slug: str
     title: str
     band: str
@@ -103,14 +103,6 @@ class LessonSummary:
     topics: list[str]
     summary: str
     audience: str = "pupils"
-
-    @property
-    def is_session(self) -> bool:
-        return self.audience != "pupils"
-
-    @property
-    def audience_label(self) -> str:
-        return LESSON_AUDIENCE_LABELS.get(self.audience, self.audience)
 
 
 @dataclass
@@ -208,7 +200,7 @@ class BlockView:
 
 
 @dataclass
-class LessonPage:
+class LessonPage(ForAudience):
     slug: str
     title: str
     band: str
@@ -224,14 +216,6 @@ class LessonPage:
     lesson_findings: list = field(default_factory=list)
     audience: str = "pupils"
     documents: list[tuple[str, str]] = field(default_factory=list)  # (kind, name) to print
-
-    @property
-    def is_session(self) -> bool:
-        return self.audience != "pupils"
-
-    @property
-    def audience_label(self) -> str:
-        return LESSON_AUDIENCE_LABELS.get(self.audience, self.audience)
 
 
 def find_library_lesson(slug: str) -> Lesson | None:
