@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from toolkit.content import worksheets
 from toolkit.content.documents import reviewer_notes
+from toolkit.content.slides import strip_slides
 from toolkit.content.symbols import symbols
 
 ALLOWED_TAGS = {
@@ -134,9 +135,10 @@ def render_markdown(text: str, answers: bool = False) -> Markup:
     """Render lesson Markdown to sanitised HTML, with the worksheet syntax (worksheets.py).
 
     `answers` shows the `[answer: ...]` lines: on for teachers, off for pupils' handouts.
-    A line of only `[symbol: name]` is a picture.
+    A line of only `[symbol: name]` is a picture. Slides (slides.py) are left out: they are
+    shown by the deck, not printed.
     """
-    source = worksheets.separate_markers(strip_waivers(text))
+    source = worksheets.separate_markers(strip_slides(strip_waivers(text)))
     html = sanitise(_parser.render(source, {"answers": answers}))
     # Added after sanitising: the <img> is ours, its only input a listed symbol's name.
     html = SYMBOL_LINE.sub(_symbol, html)

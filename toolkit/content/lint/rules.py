@@ -13,6 +13,7 @@ from toolkit.content.lint import (
     pupil,
     reading,
     session,
+    slides,
     structure,
     worksheet,
 )
@@ -243,6 +244,18 @@ _RULES = [
         "docs/lesson-format.md (sessions for adults)",
     ),
     Rule(
+        "SLIDES",
+        ERROR,
+        "Slides for the projector",
+        "Give each timed block a slide (```slide Title, a short text, then ```) with what the "
+        "class sees during it, and show scenario cards with a line [cards: 1-4]; keep a slide to "
+        "60 words in 7 parts, with no writing space, answers or teacher's words "
+        "(docs/lesson-format.md, slides).",
+        "The class reads a slide from across the room while the teacher talks; the teacher's "
+        "script and the answers belong in the speaker notes, where only the teacher sees them.",
+        "docs/lesson-format.md (slides)",
+    ),
+    Rule(
         "WAIVER",
         ERROR,
         "Waivers name a rule",
@@ -270,6 +283,7 @@ BLOCK_CHECKS: list[BlockCheck] = [
     country.check_disclose,
     worksheet.check,
     pupil.check_pictures,
+    slides.check,
 ]
 LESSON_CHECKS: list[LessonCheck] = [
     structure.check_safeguarding_note,
@@ -278,4 +292,5 @@ LESSON_CHECKS: list[LessonCheck] = [
     structure.check_forever,
     structure.check_sexting,
     session.check_session,
+    slides.check_lesson,
 ]

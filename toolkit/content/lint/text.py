@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from toolkit.content.documents import comments_in
+from toolkit.content.slides import slide_title
 
 
 def word_set(text: str) -> frozenset[str]:
@@ -43,7 +44,7 @@ ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?")
 QUOTE = re.compile(r"^\s*(?:>\s?)+")
 THEMATIC_BREAK = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 # Lines that are not text to read: writing space ([lines: 2], [draw: hand], [rows: 3]) and pictures.
-PLACEHOLDER = re.compile(r"^\s*+\[(?:lines|draw|rows|symbol):[^\[\]]*+\]\s*+$")
+PLACEHOLDER = re.compile(r"^\s*+\[(?:lines|draw|rows|symbol|cards):[^\[\]]*+\]\s*+$")
 # Possessive quantifiers (*+, ++) never give back what they took: each pattern below reads a
 # long line once, however it ends. Classes exclude their own opening character ("[", "<") so
 # that a failed attempt stops at the next opener instead of rescanning to the end.
@@ -198,10 +199,20 @@ def split_units(lines: list[str]) -> list[Unit]:
     """Group Markdown lines into units, joining lines that wrap one paragraph or item."""
     units: list[Unit] = []
     current: Unit | None = None
-    in_fence = False
+    in_fence = in_slide = False
     for offset, raw in enumerate(lines):
         if FENCE.match(raw):
-            in_fence, current = not in_fence, None
+            # A slide is text to read like the rest: its title a heading, its body Markdown.
+            title = None if in_fence or in_slide else slide_title(raw.strip()[3:].strip())
+            current = None
+            if title is not None:
+                in_slide = True
+                if clean_inline(title):
+                    units.append(Unit([(offset, clean_inline(title))]))
+            elif in_slide:
+                in_slide = False
+            else:
+                in_fence = not in_fence
             continue
         line = QUOTE.sub("", raw)
         if not line.strip() or PLACEHOLDER.match(line) or THEMATIC_BREAK.match(line):
