@@ -23,7 +23,7 @@ from flask import current_app
 
 from toolkit.exports import counters
 from toolkit.exports.letter import NO_LETTER_DETAILS, LetterDetails
-from toolkit.exports.options import ExportOptions, document_label
+from toolkit.exports.options import SLIDES, ExportOptions, document_label
 from toolkit.exports.render import INTERACTIVE, Rendered, RenderError, RenderJob, get_renderer
 from toolkit.exports.services import (
     LessonSource,
@@ -37,6 +37,7 @@ from toolkit.exports.services import (
 )
 from toolkit.exports.stamp import PageMarks, stamp
 from toolkit.exports.viewmodel import footer_text
+from toolkit.slides.services import SLIDE_SHEETS, deck_html, lesson_deck
 
 BODY_SHEETS = ("body.css",)
 YOUNG_BAND = "4-7"
@@ -88,10 +89,16 @@ def cached_body(key: str) -> bytes | None:
 
 
 def body_job(request: BodyRequest, school: SchoolInfo, country: dict) -> RenderJob:
+    options = request.options
+    if options.document == SLIDES:  # a page of its own (16:9), nothing stamped on it
+        deck = lesson_deck(request.source, school.school, country)
+        html = deck_html(deck, options)
+        return RenderJob(
+            html, options.paper, options.variant, sheets=SLIDE_SHEETS, upload_dir=uploads()
+        )
     html = print_html(
         [request.source], request.options, school.school, country, "", letter=request.letter
     )
-    options = request.options
     return RenderJob(
         html, options.paper, options.variant, extra_sheets=BODY_SHEETS, upload_dir=uploads()
     )
@@ -242,7 +249,11 @@ def document_marks(
 
 
 def finish_document(body: Body, source: LessonSource, options: ExportOptions, date: str) -> bytes:
-    """A single document as downloaded: its body with footer, page numbers (and a letter's date)."""
+    """A single document as downloaded: its body with footer, page numbers (and a letter's date).
+
+    Slides carry their own numbers and no date: their body is the download."""
+    if options.document == SLIDES:
+        return body.pdf
     marks = document_marks(source, options, date, body.pages, 1, body.pages)
     letter_date = date if options.document == "letter" else ""
     return stamp(body.pdf, marks, options.paper, options.variant, letter_date=letter_date)

@@ -12,13 +12,17 @@ from sqlalchemy import select
 
 from toolkit.auth.models import Organisation
 from toolkit.content.access import lesson_by_slug
-from toolkit.exports import services
+from toolkit.exports import office, services
 from toolkit.exports.letter import LetterDetails
-from toolkit.exports.options import DOCUMENTS, PAPERS, VARIANTS, OptionError
+from toolkit.exports.options import DOCUMENTS, PAPERS, SLIDES, VARIANTS, OptionError
 from toolkit.exports.render import RenderError
 from toolkit.extensions import db
 
-SET = "set"  # one lesson's documents as a zip (not a PDF document, so not an export option)
+# Everything for one lesson as a zip (not a document, so not an export option); "set" is the
+# name it had before it held slides and Word files.
+BUNDLE = "bundle"
+BUNDLE_NAMES = (BUNDLE, "set")
+FORMATS = ("pdf", "docx", "pptx")
 
 
 def _school(name: str | None) -> Organisation | None:
@@ -38,7 +42,14 @@ def _school(name: str | None) -> Organisation | None:
     "--document",
     default="plan",
     show_default=True,
-    help="|".join([*DOCUMENTS, SET]) + f" ({SET}: one lesson's documents as a zip)",
+    help="|".join([*DOCUMENTS, BUNDLE]) + f" ({BUNDLE}: everything for one lesson as a zip)",
+)
+@click.option(
+    "--format",
+    "file_format",
+    default="pdf",
+    show_default=True,
+    help="pdf|docx|pptx (docx: a document as a Word file; pptx: the slides as PowerPoint)",
 )
 @click.option("--paper", default=None, help="|".join(PAPERS) + " (default: the school's)")
 @click.option("--variant", default="standard", show_default=True, help="|".join(VARIANTS))
@@ -54,6 +65,7 @@ def _school(name: str | None) -> Organisation | None:
 def export_command(
     lessons,
     document,
+    file_format,
     paper,
     variant,
     country,
@@ -65,7 +77,11 @@ def export_command(
 ) -> None:
     """Export lessons (by slug, library or adapted) as one PDF, or one lesson's set as a zip."""
     org = _school(school_name)
-    as_set = document == SET
+    as_set = document in BUNDLE_NAMES
+    if file_format not in FORMATS:
+        raise click.UsageError(
+            f"Unknown format {file_format!r}: choose one of {', '.join(FORMATS)}."
+        )
     try:
         options = services.options_for(
             {
@@ -98,6 +114,9 @@ def export_command(
     if as_set:
         _export_set(sources, options, school, country_data, letter, output)
         return
+    if file_format != "pdf":
+        _export_office(sources, options, school, country_data, letter, output, file_format)
+        return
 
     def progress(done: int, total: int) -> None:
         if total > 1:
@@ -119,12 +138,35 @@ def export_command(
     click.echo(f"Wrote {output} ({exported.pages} pages, {state}; {exported.filename}).")
 
 
-def _export_set(sources, options, school, country_data, letter, output: Path) -> None:
-    """Write one lesson's set (plan, handout, cards, letter) as a zip."""
+def _export_office(sources, options, school, country_data, letter, output, file_format) -> None:
+    """Write one lesson's document as a Word file, or its slides as a PowerPoint file."""
     if len(sources) != 1:
-        raise click.UsageError(f"--document {SET} takes exactly one lesson.")
+        raise click.UsageError(f"--format {file_format} takes exactly one lesson.")
+    (source,) = sources
+    if file_format == "pptx" and options.document != SLIDES:
+        raise click.UsageError("--format pptx is for the slides: add --document slides.")
     try:
-        exported = services.export_lesson_set(sources[0], options, school, country_data, letter)
+        if file_format == "pptx":
+            made = office.export_pptx(source, options, school, country_data)
+        else:
+            made = office.export_docx(source, options, school, country_data, letter)
+    except OptionError as error:
+        raise click.UsageError(str(error)) from error
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(made.data)
+    from toolkit.audit.services import record
+
+    record(f"export.{file_format}", source.slug, {**options.as_dict(), "cli": True})
+    db.session.commit()
+    click.echo(f"Wrote {output} ({made.filename}).")
+
+
+def _export_set(sources, options, school, country_data, letter, output: Path) -> None:
+    """Write everything for one lesson (PDFs, slides, Word files) as a zip."""
+    if len(sources) != 1:
+        raise click.UsageError(f"--document {BUNDLE} takes exactly one lesson.")
+    try:
+        exported = office.export_bundle(sources[0], options, school, country_data, letter)
     except RenderError as error:
         raise click.ClickException(f"The export failed: {error}.") from error
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -133,8 +175,8 @@ def _export_set(sources, options, school, country_data, letter, output: Path) ->
     from toolkit.audit.services import record
 
     audit = {k: v for k, v in options.as_dict().items() if k != "document"}
-    audit |= {"documents": list(exported.members), "cli": True}
-    record("export.set", sources[0].slug, audit)
+    audit |= {"files": list(exported.members), "cli": True}
+    record("export.bundle", sources[0].slug, audit)
     db.session.commit()
     click.echo(f"Wrote {output} ({', '.join(exported.members)}).")
 

@@ -12,8 +12,11 @@ DOCUMENTS = {
     "cards": "Scenario cards",
     "letter": "Letter home",
     "take-home": "Take-home sheet",
+    "slides": "Slides",
     "pack": "Lesson pack",
 }
+# Every lesson and session has slides; they are a file of their own, never part of a pack.
+SLIDES = "slides"
 # The documents a pack holds, in the order they are printed.
 PACK_DOCUMENTS = ("plan", "handout", "cards", "letter")
 # A session for adults has no pupil documents: the presenter's plan and, for parents, the sheet
@@ -60,7 +63,7 @@ def document_label(kind: str, audience: str = "pupils") -> str:
 def check_document(title: str, audience: str, document: str) -> None:
     """Refuse a document the lesson does not have, saying which ones it has."""
     offered = lesson_documents(audience)
-    if document == "pack" or document in offered:
+    if document in ("pack", SLIDES) or document in offered:
         return
     has = ", ".join(document_label(kind, audience).lower() for kind in offered)
     why = " (a sheet for a session for parents)" if document == "take-home" else ""

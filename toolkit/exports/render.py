@@ -49,6 +49,7 @@ class RenderJob:
     extra_sheets: tuple[str, ...] = ()
     tagged: bool = True  # False only where the benchmarks measure the engine without tags
     upload_dir: str | None = None  # where the fetcher may read the school's logo
+    sheets: tuple[str, ...] = ()  # stylesheets instead of the paper's (slides: their own page)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class Rendered:
 
 def stylesheet_names(job: RenderJob) -> list[str]:
     """The bundled stylesheets, in cascade order, for a job's paper size and variant."""
+    if job.sheets:
+        return ["fonts.css", *job.sheets]
     names = ["fonts.css", "print.css", f"paper-{job.paper}.css", f"variant-{job.variant}.css"]
     return names + list(job.extra_sheets)
 

@@ -14,12 +14,10 @@ import json
 import os
 import re
 import tempfile
-import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
 
 from flask import current_app, render_template
 from sqlalchemy import select
@@ -54,6 +52,7 @@ from toolkit.extensions import db
 from toolkit.uploads import LOGO_FOLDER, LOGO_NAME
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "print"
+SLIDE_TEMPLATE_DIR = TEMPLATE_DIR.parent / "slides"
 # Bump when the meaning of the inputs changes in a way the template files do not show.
 TEMPLATE_VERSION = "3"  # 3: worksheet syntax (tasks, tick tables, grids, answers)
 MAX_PACK_LESSONS = 60
@@ -175,7 +174,7 @@ def printed_on(today: dt.date | None = None) -> str:
 def template_fingerprint() -> str:
     """A hash of the print templates and stylesheets as they are now (name, size, time)."""
     parts = [TEMPLATE_VERSION]
-    for folder in (TEMPLATE_DIR, PRINT_DIR, SYMBOL_DIR):
+    for folder in (TEMPLATE_DIR, SLIDE_TEMPLATE_DIR, PRINT_DIR, SYMBOL_DIR):
         for path in sorted(folder.iterdir()):
             stat = path.stat()
             parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
@@ -368,63 +367,14 @@ def export_pdf(
     return _store(key, pdf, filename, pages, sources, options)
 
 
-@dataclass(frozen=True)
-class LessonSet:
-    """A lesson's documents as one zip, in an unnamed temporary file the caller sends and closes."""
-
-    file: BinaryIO
-    filename: str
-    members: tuple[str, ...]
-    cached: bool  # every PDF in it came from the cache
-
-
 def lesson_set_documents(source: LessonSource) -> tuple[str, ...]:
-    """The documents of a lesson set: plan, handout, cards (when there are any) and letter.
+    """The documents of a lesson's bundle: plan, handout, cards (when there are any), letter.
 
     A session for adults has its own: the session plan and, for parents, the take-home sheet.
     """
     has_cards = any(block.kind == "scenario" for block in source.doc.blocks)
     kinds = lesson_documents(source.doc.audience)
     return tuple(kind for kind in kinds if kind != "cards" or has_cards)
-
-
-def lesson_set_filename(source: LessonSource, options: ExportOptions) -> str:
-    tail = f"{options.paper}-{options.variant}-{options.country.lower()}"
-    return f"{source.slug}-lesson-set-{tail}-v{source.version}.zip"
-
-
-def export_lesson_set(
-    source: LessonSource,
-    options: ExportOptions,
-    school: SchoolInfo,
-    country: dict,
-    letter: LetterDetails = NO_LETTER_DETAILS,
-    date: str | None = None,
-) -> LessonSet:
-    """Every document of one lesson as a zip of the same (cached) PDFs as single downloads.
-
-    Every PDF is made before the zip is started, so a failing render raises RenderError and
-    writes no zip at all. The zip itself is written to an unnamed temporary file: it never has
-    a name on disk, so it is never seen half written and vanishes when closed, even after a crash
-    (it may hold a letter with typed details, which must not be stored).
-    """
-    date = date or printed_on()
-    exported = [
-        export_pdf([source], options.with_document(kind), school, country, date=date, letter=letter)
-        for kind in lesson_set_documents(source)
-    ]
-    members = tuple(f"{number}-{pdf.filename}" for number, pdf in enumerate(exported, start=1))
-    handle = tempfile.TemporaryFile(dir=cache_dir())  # noqa: SIM115 (the response closes it)
-    try:
-        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for name, pdf in zip(members, exported, strict=True):
-                archive.writestr(name, pdf.read())
-        handle.seek(0)
-    except BaseException:
-        handle.close()
-        raise
-    cached = all(pdf.cached for pdf in exported)
-    return LessonSet(handle, lesson_set_filename(source, options), members, cached)
 
 
 def options_for(values, organisation: Organisation | None) -> ExportOptions:

@@ -22,6 +22,7 @@ from toolkit.content.documents import LessonDoc
 from toolkit.content.labels import KIND_LABELS, ForAudience, audience_label
 from toolkit.content.markdown import SYMBOL_URL, render_inline, render_markdown
 from toolkit.content.schema import ADULT_AGE, ALL_AGES, ROUTE_ROLES
+from toolkit.content.slides import split_slides
 from toolkit.content.symbols import ATTRIBUTION
 from toolkit.exports.letter import NO_LETTER_DETAILS, LetterDetails
 from toolkit.exports.options import ExportOptions, document_label, lesson_documents
@@ -220,6 +221,16 @@ class Card:
 
 
 @dataclass
+class PrintSlide:
+    """A slide written in a block (content/slides.py): what the class sees, and the notes."""
+
+    title: Markup
+    html: Markup  # "" for a run of scenario cards
+    notes: Markup  # the block's text while it is shown: the teacher's words and the answers
+    cards: tuple[int, ...] = ()
+
+
+@dataclass
 class PrintBlock:
     slug: str
     title: str
@@ -233,6 +244,7 @@ class PrintBlock:
     plan_html: Markup = Markup("")  # as the teacher's plan prints it: with the expected answers
     intro_html: Markup = Markup("")
     cards: list[Card] = field(default_factory=list)
+    slides: list[PrintSlide] = field(default_factory=list)
 
     @property
     def is_help(self) -> bool:
@@ -441,6 +453,30 @@ def localiser(help: HelpRoutes, school: School):
     return for_country
 
 
+def print_slides(body: str, audience: str, for_country, session: bool) -> list[PrintSlide]:
+    """The slides written in a block's text, filled for the country like the rest.
+
+    A slide is read by the class, so its placeholders are filled as for pupils (in a session
+    for adults, as for the adults in the room); its notes as for the block's own readers.
+    """
+    split = split_slides(body)
+    readers = audience if session else "pupil"
+    slides = []
+    for number, slide in enumerate(split.slides):
+        notes = slide.notes if number else "\n\n".join(t for t in (split.lead, slide.notes) if t)
+        slides.append(
+            PrintSlide(
+                title=render_inline(for_country(slide.title, readers)),
+                html=render_markdown(for_country(slide.body, readers))
+                if slide.body
+                else Markup(""),
+                notes=render_markdown(for_country(notes, audience), answers=True),
+                cards=slide.cards,
+            )
+        )
+    return slides
+
+
 def print_lesson(
     doc: LessonDoc, version: int, band_name: str, country: dict, school: School | None = None
 ) -> PrintLesson:
@@ -464,6 +500,7 @@ def print_lesson(
             start=clock,
             html=render_markdown(body),
             plan_html=render_markdown(body, answers=True),
+            slides=print_slides(block.body, block.audience, for_country, doc.is_session),
         )
         if block.kind == "scenario":
             intro, cards = split_cards(body)

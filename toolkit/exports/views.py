@@ -28,7 +28,7 @@ from toolkit.auth.access import public, signed_in
 from toolkit.content import repository
 from toolkit.content.access import readable_lesson_or_404
 from toolkit.content.markdown import SYMBOL_URL
-from toolkit.exports import bodies, jobs, services, stamp
+from toolkit.exports import bodies, jobs, office, services, stamp
 from toolkit.exports.bodies import StillRendering
 from toolkit.exports.fetcher import asset_files, font_face_css
 from toolkit.exports.letter import MAX_CLASS_NAME, MAX_TEACHER, LetterDetails
@@ -227,30 +227,58 @@ def ready(slug: str):
     return jsonify(state=state, message=message, queue=queue_status(current_app.config))
 
 
-@bp.route("/lessons/<slug>/lesson-set.zip")
+@bp.route("/lessons/<slug>/bundle.zip")
 @signed_in
-def lesson_set(slug: str):
-    """Plan, handout, cards and letter of one lesson as one zip (the chosen paper and style)."""
+def bundle(slug: str):
+    """Everything for one lesson as one zip: PDFs, slides (PDF and PowerPoint), Word files."""
     found, options, country, school = _export_request(slug)
     letter = _letter_or_400(request.args)
     try:
-        exported = services.export_lesson_set(
+        exported = office.export_bundle(
             services.lesson_source(found), options, school, country, letter=letter
         )
     except RenderError as error:
-        current_app.logger.warning("lesson set of %s failed: %s", slug, error)
+        current_app.logger.warning("bundle of %s failed: %s", slug, error)
         return render_error_page(error)
     audit = {k: v for k, v in options.as_dict().items() if k != "document"}
-    audit |= {"documents": list(exported.members), "cached": exported.cached}
+    audit |= {"files": list(exported.members), "cached": exported.cached}
     if letter:
         audit["letter_details"] = True
-    record("export.set", slug, audit)
+    record("export.bundle", slug, audit)
     db.session.commit()
     return send_file(
         exported.file,
         mimetype="application/zip",
         as_attachment=True,
         download_name=exported.filename,
+        max_age=0,
+    )
+
+
+@bp.route("/lessons/<slug>/export.docx")
+@signed_in
+def download_docx(slug: str):
+    """A document (or the whole pack) as a Word file to edit before printing."""
+    found, options, country, school = _export_request(slug)
+    letter = _letter_or_400(request.args)
+    try:
+        made = office.export_docx(
+            services.lesson_source(found), options, school, country, letter=letter
+        )
+    except OptionError as error:
+        raise RefusedInput(str(error)) from error
+    details = {"letter_details": True} if letter and options.document == "letter" else {}
+    record("export.docx", slug, {**options.as_dict(), **details})
+    db.session.commit()
+    return send_office_file(made)
+
+
+def send_office_file(made: office.OfficeFile):
+    return send_file(
+        io.BytesIO(made.data),
+        mimetype=made.mimetype,
+        as_attachment=True,
+        download_name=made.filename,
         max_age=0,
     )
 

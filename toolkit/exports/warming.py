@@ -31,7 +31,8 @@ from toolkit.timeutil import utcnow
 
 TERM = timedelta(days=120)  # "the last term": what a school printed recently
 BATCH = 4  # bodies asked for at a time (a queue task warms one batch)
-EXPORT_ACTIONS = ("export.pdf", "export.set")
+EXPORT_ACTIONS = ("export.pdf", "export.bundle", "export.set")  # "set": before bundles
+BUNDLES = ("export.bundle", "export.set")
 DOCUMENT_KINDS = tuple(kind for kind in DOCUMENTS if kind != "pack")  # each is one body
 
 
@@ -81,7 +82,7 @@ def printed_last_term(org: Organisation, wanted: set[str] | None = None) -> set[
         detail = event.detail or {}
         if wanted is not None and event.target not in wanted:
             continue
-        kinds = DOCUMENT_KINDS if event.action == "export.set" else (detail.get("document"),)
+        kinds = DOCUMENT_KINDS if event.action in BUNDLES else (detail.get("document"),)
         for kind in kinds:
             if kind not in DOCUMENT_KINDS:  # packs are merged from these bodies
                 continue

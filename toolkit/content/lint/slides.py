@@ -22,7 +22,7 @@ MAX_PARTS = 7  # paragraphs and list items of one slide
 MAX_TITLE = 70
 # Kinds whose slides the deck makes itself (the class rules), or that take no class time.
 AUTOMATIC_KINDS = frozenset({"ground-rules"})
-TEACHER_WORDS = ("say:", "**say", "expected:", "expected answer")
+TEACHER_WORDS = ("say:", "say (", "expected:", "expected answer")
 
 
 def _words(text: str) -> int:
@@ -51,14 +51,20 @@ def _body_problems(body: str) -> Iterator[tuple[int, str]]:
         if stripped.startswith("#"):
             yield number, "a slide has no headings inside it: its title goes after ```slide"
         elif parse_marker(stripped) is not None:
-            yield number, (
-                "a slide has no writing space or answers ([lines:], [draw:], [answer:]): they "
-                "belong on the worksheet and in the plan"
+            yield (
+                number,
+                (
+                    "a slide has no writing space or answers ([lines:], [draw:], [answer:]): they "
+                    "belong on the worksheet and in the plan"
+                ),
             )
         elif any(word in stripped.lower() for word in TEACHER_WORDS):
-            yield number, (
-                "the teacher's words and expected answers go in the block's text, which becomes "
-                "the speaker notes, not on the slide"
+            yield (
+                number,
+                (
+                    "the teacher's words and expected answers go in the block's text (the speaker "
+                    "notes), not on the slide"
+                ),
             )
 
 
@@ -86,10 +92,9 @@ def check(ctx: BlockContext) -> Iterator[Hit]:
             )
         for number, problem in _body_problems(slide.body):
             yield ctx.hit("SLIDES", slide.line + 1 + number, problem)
-        if ctx.band in PICTURE_BANDS and not ctx.session:
-            if not any(symbol_name(line.strip()) for line in slide.body.split("\n")):
-                detail = f'the slide "{slide.title}" has no picture'
-                yield ctx.hit("PICTURES", at, detail)
+        pictured = any(symbol_name(line.strip()) for line in slide.body.split("\n"))
+        if ctx.band in PICTURE_BANDS and not ctx.session and not pictured:
+            yield ctx.hit("PICTURES", at, f'the slide "{slide.title}" has no picture')
     if authored and ctx.block.audience != "pupil" and not ctx.session:
         yield from _reading(ctx, "\n\n".join(s.body for s in authored), authored[0].line)
 

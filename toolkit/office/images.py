@@ -1,0 +1,51 @@
+"""Pictures for Office files: the symbols as PNG (Word and PowerPoint take no SVG) and the logo."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from toolkit.content.markdown import SYMBOL_URL
+from toolkit.content.symbols import symbols
+from toolkit.exports.fetcher import UPLOAD_SCHEME
+from toolkit.uploads import LOGO_FOLDER, LOGO_NAME
+
+SYMBOL_PIXELS = 480  # about 40 mm at 300 dpi: sharp on paper and on a projector
+
+
+@lru_cache(maxsize=128)
+def symbol_png(name: str) -> bytes | None:
+    """A listed symbol drawn as PNG from its vendored SVG (None for an unknown name)."""
+    import cairosvg
+
+    symbol = symbols().get(name)
+    if symbol is None:
+        return None
+    svg = symbol.path.read_bytes()
+    return cairosvg.svg2png(
+        bytestring=svg, output_width=SYMBOL_PIXELS, output_height=SYMBOL_PIXELS, unsafe=False
+    )
+
+
+def symbol_alt(name: str) -> str:
+    symbol = symbols().get(name)
+    return symbol.alt if symbol else ""
+
+
+def symbol_name(src: str) -> str:
+    """The symbol an `<img src>` of lesson HTML names ("" for any other image)."""
+    if not src.startswith(SYMBOL_URL) or not src.endswith(".svg"):
+        return ""
+    return src[len(SYMBOL_URL) : -len(".svg")]
+
+
+def logo_file(logo_url: str | None, upload_dir: str | None) -> Path | None:
+    """The stored logo a print URL (`toolkit-upload:/logos/<file>`) names, if it is there."""
+    prefix = f"{UPLOAD_SCHEME}/{LOGO_FOLDER}/"
+    if not logo_url or not upload_dir or not logo_url.startswith(prefix):
+        return None
+    name = logo_url[len(prefix) :]
+    if not LOGO_NAME.match(name):
+        return None
+    path = Path(upload_dir) / LOGO_FOLDER / name
+    return path if path.is_file() else None

@@ -1,0 +1,259 @@
+"""A lesson as a slide deck: the slides in order, each with what the class sees and the notes.
+
+Built from the print view model (exports/viewmodel.py), never from ORM rows, so that the 16:9
+PDF, the PowerPoint file and the presenter view in the browser show the same slides:
+
+1. the title, with what the class will be able to do (the objectives, in their words);
+2. the class rules (the ground-rules block);
+3. each block's slides in the lesson's order (content/slides.py), scenario cards one a slide
+   where a `[cards: ...]` line shows them (cards no line names come before the plenary); a timed
+   block without slides (one a teacher added) gets a slide with its title;
+4. the country's help routes for the readers, each with a QR code to its web page;
+5. a closing "where to get help".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import segno
+from markupsafe import Markup, escape
+
+from toolkit.content.markdown import symbol_image
+from toolkit.content.schema import PUPIL_OBJECTIVE, SESSION_OBJECTIVE
+from toolkit.exports.viewmodel import Card, PrintBlock, PrintLesson, Route, School
+
+ROUTES_PER_SLIDE = 2
+# Words above which a slide's text is set smaller (dense, then very dense), so that a long card
+# still fits its slide; larger print and wider letters reach the edge sooner.
+DENSITY_WORDS = {"standard": (60, 100), "dyslexia": (50, 85), "large-print": (40, 70)}
+TAGS = re.compile(r"<[^<>]*+>")  # our own sanitised HTML: tags never hold a ">"
+SKIPPED_KINDS = frozenset(
+    {"safeguarding-note", "help-and-reporting", "parent-letter", "take-home", "scenario"}
+)
+
+
+@dataclass(frozen=True)
+class RouteItem:
+    """A help route as a slide shows it: name, what it is for, how to reach it, a QR code."""
+
+    name: str
+    purpose: str
+    phone: str
+    web: str  # the address as printed, without its scheme
+    url: str  # the address the QR code holds ("" when the route has no web page)
+    qr_svg: Markup
+    hours: str
+
+
+@dataclass
+class Slide:
+    kind: str  # title, rules, content, section, card, routes, help
+    title: Markup
+    html: Markup = Markup("")
+    notes: Markup = Markup("")
+    symbol: str = ""  # a card's or slide's picture, as the name of its symbol
+    routes: list[RouteItem] = field(default_factory=list)
+    number: int = 0
+
+    @property
+    def words(self) -> int:
+        return len(TAGS.sub(" ", str(self.html)).split())
+
+    def density(self, variant: str) -> str:
+        """How tightly the slide's text is set in a print style: normal, dense or very-dense."""
+        dense, very_dense = DENSITY_WORDS.get(variant, DENSITY_WORDS["standard"])
+        if self.words > very_dense:
+            return "very-dense"
+        if self.words > dense:
+            return "dense"
+        return "normal"
+
+    @property
+    def title_text(self) -> str:
+        return Markup(self.title).striptags()  # noqa: S704 (sanitised or escaped already)
+
+    @property
+    def notes_text(self) -> str:
+        return plain_text(self.notes)
+
+
+@dataclass
+class Deck:
+    lesson: PrintLesson
+    school: School
+    slides: list[Slide]
+    emergency: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.lesson.title
+
+    @property
+    def for_adults(self) -> bool:
+        return self.lesson.is_session
+
+
+BLOCK_ENDS = ("</p>", "</li>", "</h3>", "</h4>", "</div>", "<br>", "</tr>", "</dd>")
+
+
+def plain_text(html: str) -> str:
+    """Sanitised lesson HTML as plain lines, one a paragraph (a PowerPoint file's notes)."""
+    text = str(html)
+    for tag in BLOCK_ENDS:
+        text = text.replace(tag, tag + "\x00")
+    lines = (Markup(part).striptags() for part in text.split("\x00"))  # noqa: S704 (ours)
+    return "\n".join(line for line in lines if line)
+
+
+def qr_svg(url: str) -> Markup:
+    """A QR code of a web address as inline SVG (our own drawing: no external file)."""
+    code = segno.make(url, error="m")
+    svg = code.svg_inline(scale=4, border=2, dark="#000", light="#fff", omitsize=True)
+    return Markup(svg.replace("<svg ", '<svg class="qr" role="img" aria-label="QR code" ', 1))  # noqa: S704
+
+
+def route_item(route: Route) -> RouteItem:
+    web = (route.web or "").removeprefix("https://").removeprefix("http://").rstrip("/")
+    url = route.web or ""
+    return RouteItem(
+        name=route.name,
+        purpose=route.purpose,
+        phone=route.phone or "",
+        web=web,
+        url=url,
+        qr_svg=qr_svg(url) if url else Markup(""),
+        hours=route.hours or "",
+    )
+
+
+def objective_text(objective: str) -> str:
+    """An objective as the class reads it: "Pupils will be able to explain..." -> "Explain..."."""
+    for start in (PUPIL_OBJECTIVE, SESSION_OBJECTIVE):
+        if objective.startswith(start + " "):
+            rest = objective[len(start) + 1 :]
+            return rest[:1].upper() + rest[1:]
+    return objective
+
+
+def title_slide(lesson: PrintLesson) -> Slide:
+    heading = "In this session" if lesson.is_session else "By the end of the lesson, you can"
+    items = "".join(f"<li>{objective_text(str(o))}</li>" for o in lesson.objectives)
+    html = Markup(f"<p>{escape(heading)}:</p><ul>{items}</ul>")  # noqa: S704 (objectives are sanitised)
+    notes = Markup("".join(str(b.html) for b in lesson.safeguarding))  # noqa: S704
+    return Slide("title", escape(lesson.title), html, notes)
+
+
+def card_slide(card: Card, notes: Markup) -> Slide:
+    title = card.title or Markup("Card {}").format(card.number)
+    return Slide("card", title, card.html, notes, symbol=symbol_of(card.html))
+
+
+def symbol_of(html: str) -> str:
+    """The name of the first symbol in rendered HTML ("" when it has none)."""
+    marker = 'src="toolkit-asset:/symbols/'
+    start = str(html).find(marker)
+    if start < 0:
+        return ""
+    start += len(marker)
+    end = str(html).find(".svg", start)
+    return str(html)[start:end] if end > start else ""
+
+
+def block_slides(block: PrintBlock, cards: dict[int, Card], shown: set[int]) -> list[Slide]:
+    """The slides of one block: its written slides, its cards, or a slide with its title."""
+    slides = []
+    for slide in block.slides:
+        if slide.cards:
+            numbers = [n for n in slide.cards if n in cards and n not in shown]
+            for position, number in enumerate(numbers):
+                shown.add(number)
+                notes = slide.notes if position == 0 else Markup("")
+                slides.append(card_slide(cards[number], notes))
+            continue
+        slides.append(
+            Slide("content", slide.title, slide.html, slide.notes, symbol=symbol_of(slide.html))
+        )
+    if not slides and block.minutes:
+        slides.append(Slide("section", escape(block.title), Markup(""), block.plan_html))
+    return slides
+
+
+def help_slides(lesson: PrintLesson) -> list[Slide]:
+    """The country's routes for the readers (three a slide), then the closing slide."""
+    help = lesson.help
+    if lesson.audience == "parents":
+        shown = help.for_parents + tuple(r for r in help.routes if r not in help.for_parents)
+    elif lesson.is_session:
+        shown = help.routes
+    else:
+        shown = help.for_pupils
+    items = [route_item(route) for route in shown]
+    slides = []
+    title = f"Where to get help ({help.country_name})"
+    for start in range(0, len(items), ROUTES_PER_SLIDE):
+        part = items[start : start + ROUTES_PER_SLIDE]
+        slides.append(Slide("routes", escape(title), routes=part))
+    return slides
+
+
+def closing_slide(lesson: PrintLesson, school: School) -> Slide:
+    """The last slide: who to talk to, in the readers' words, and the emergency number."""
+    role = escape(school.safeguarding_role)
+    emergency = escape(lesson.help.emergency_number)
+    if lesson.is_session:
+        title = "Questions and help"
+        lines = [
+            f"Any worry about a child: tell the {role} today.",
+            "The help routes are in the plan"
+            + (" and on your take-home sheet." if lesson.take_home_blocks else "."),
+            f"If a child is in danger right now, call {emergency}.",
+        ]
+    elif lesson.band == "4-7":
+        title = "Tell a grown-up"
+        lines = [
+            "If you feel worried or sad, tell a grown-up you trust.",
+            "You can put a note in the worry box.",
+            "Grown-ups are here to help you.",
+        ]
+    else:
+        title = "If anything today worried you"
+        lines = [
+            "Talk to your teacher or another adult you trust.",
+            f"You can talk to the {role} at school.",
+            "Put a question in the question box. You do not need to add your name.",
+            "The help routes are on your handout.",
+            f"In danger right now? Call {emergency}.",
+        ]
+    symbol = symbol_image("grown-up") if lesson.band == "4-7" and not lesson.is_session else None
+    items = "".join(f"<li>{line}</li>" for line in lines)
+    html = Markup(f"{symbol or ''}<ul>{items}</ul>")  # noqa: S704 (our text, escaped values)
+    notes = Markup(
+        "<p>Stay available at the end of the lesson and at the next break. Follow up any "
+        "question from the question box, and pass on any worry about a pupil straight away.</p>"
+    )
+    return Slide("help", escape(title), html, notes, symbol="grown-up" if symbol else "")
+
+
+def build_deck(lesson: PrintLesson, school: School) -> Deck:
+    """The deck of a lesson for one school and country."""
+    cards = {card.number: card for card in lesson.cards}
+    shown: set[int] = set()
+    slides = [title_slide(lesson)]
+    for block in lesson.blocks:
+        if block.kind == "ground-rules" and not block.slides:
+            slides.append(Slide("rules", escape(block.title), block.html))
+            continue
+        if block.kind in SKIPPED_KINDS and not block.slides:
+            continue
+        if block.kind == "plenary":
+            slides.extend(card_slide(cards[n], Markup("")) for n in cards if n not in shown)
+            shown.update(cards)
+        slides.extend(block_slides(block, cards, shown))
+    slides.extend(card_slide(cards[n], Markup("")) for n in cards if n not in shown)
+    slides.extend(help_slides(lesson))
+    slides.append(closing_slide(lesson, school))
+    for number, slide in enumerate(slides, start=1):
+        slide.number = number
+    return Deck(lesson, school, slides, lesson.help.emergency_number)
