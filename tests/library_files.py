@@ -34,7 +34,15 @@ If a pupil tells you something, listen, do not promise secrecy and follow your s
 
 {starter_text}
 
+```slide Who could you talk to?
+{symbol}Think of the adults you could talk to.
+```
+
 ## Main activity {{#{slug}-activity kind=activity audience=teacher minutes={activity}}}
+
+```slide What could Sam do?
+{symbol}Listen to the story of Sam. What could Sam do next?
+```
 
 Read the story of Sam, a fictional pupil, with the class. Ask what Sam could do next.
 
@@ -64,6 +72,7 @@ def lesson_text(
         starter=starter,
         activity=minutes - starter - ground_minutes,
         starter_text=starter_text,
+        symbol="[symbol: grown-up]\n\n" if band == "4-7" else "",  # pictures for ages 4-7
     )
 
 
@@ -104,13 +113,25 @@ promise secrecy.
 
 ## Welcome {{#{slug}-welcome kind=starter audience=teacher minutes=5}}
 
+```slide Welcome
+What this session is for, and what to do when a child tells you something.
+```
+
 Say what the session is for, and that nobody will be asked about their own family.
 
 ## The steps {{#{slug}-steps kind=activity audience=teacher minutes=20}}
 
+```slide What could Jana do?
+Jana is a parent in a story. What could she do next?
+```
+
 Read the story of Jana, a fictional parent, and ask what she could do next. {extra}
 
 ## Close {{#{slug}-close kind=plenary audience=teacher minutes=5}}
+
+```slide One step to remember
+Which step will you remember?
+```
 
 Ask each adult to name one step they will remember.
 

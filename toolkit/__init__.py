@@ -47,10 +47,10 @@ def create_app(config: dict | None = None) -> Flask:
     from toolkit.auth.views import bp as auth_bp
     from toolkit.builder.views import bp as builder_bp
     from toolkit.exports.views import bp as exports_bp
-    from toolkit.slides.views import bp as slides_bp
     from toolkit.library.views import bp as library_bp
     from toolkit.main.views import bp as main_bp
     from toolkit.review.views import bp as review_bp
+    from toolkit.slides.views import bp as slides_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)

@@ -54,9 +54,17 @@ Tell your {safeguarding-role} before you teach this lesson.
 
 ## Starter {#test-lesson-11-14-starter kind=starter audience=teacher minutes=10}
 
+```slide What could Sam do?
+What could Sam do if a message worried him?
+```
+
 Ask pairs what Sam could do if a message worried him. The helpline is on 0800 2222.
 
 ## Activity {#test-lesson-11-14-activity kind=activity audience=teacher minutes=32}
+
+```slide Sam's story
+Read the story of Sam. What could he do next?
+```
 
 ACTIVITY
 

@@ -31,6 +31,10 @@ If a pupil tells you something, listen, do not promise secrecy and follow your s
 
 ## Starter {{#{slug}-starter kind=starter audience=teacher minutes=7}}
 
+```slide Who could you talk to?
+Think of an adult you could talk to.
+```
+
 TEACHERONLY: ask the class who they could talk to. {body_extra}
 
 ## Cards {{#{slug}-cards kind=scenario audience=pupil}}
@@ -51,9 +55,19 @@ Write the name of an adult you trust.
 
 ## Main activity {{#{slug}-activity kind=activity audience=teacher minutes=30}}
 
+```slide In your group
+Read your card. What could the person do next?
+```
+
+[cards: 1-2]
+
 Groups discuss the cards. Ask what Mo and Ada could do next.
 
 ## Plenary {{#{slug}-plenary kind=plenary audience=pupil minutes=5}}
+
+```slide One way to get help
+Share one way to get help.
+```
 
 Share one way to get help.
 

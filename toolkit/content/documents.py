@@ -68,11 +68,19 @@ def waiver_comments(text: str) -> Iterator[WaiverComment]:
 # The inside of a source note, `<!-- source: https://... (checked 2026-12-01) -->`: the primary
 # source of the fact just before it, for reviewers; it is never printed.
 SOURCE_INSIDE = re.compile(r"\A\s*+source:(?P<rest>.*+)")
-SOURCE_NOTE = re.compile(r"\A\s*https://\S+.*\(checked \d{4}-\d{2}-\d{2}\)\s*\Z")
+# Two patterns, each reading the text once: one regex for both ("https://\S+.*\(checked")
+# tried every split between the address and the rest, quadratic on a long line without a date.
+SOURCE_START = re.compile(r"\A\s*+https://\S")
+SOURCE_END = re.compile(r"\(checked \d{4}-\d{2}-\d{2}\)\s*+\Z")
+
+
+def is_source_note(rest: str) -> bool:
+    """Whether a source note's text is an https:// address followed by `(checked YYYY-MM-DD)`."""
+    return bool(SOURCE_START.match(rest)) and bool(SOURCE_END.search(rest))
 
 
 def source_notes(text: str) -> Iterator[Comment]:
-    """Yield the source notes of text (comments starting `source:`); see SOURCE_NOTE."""
+    """Yield the source notes of text (comments starting `source:`); see is_source_note."""
     for comment in comments_in(text):
         if SOURCE_INSIDE.match(comment.inside):
             yield comment

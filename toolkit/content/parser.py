@@ -12,10 +12,10 @@ from pydantic import BaseModel, ValidationError
 
 from toolkit.content.documents import (
     SOURCE_INSIDE,
-    SOURCE_NOTE,
     BlockDoc,
     LessonDoc,
     LessonItemDoc,
+    is_source_note,
     source_notes,
     waiver_comments,
 )
@@ -386,7 +386,7 @@ def _check_waivers(path: str, text: str, first_line: int, problems: Problems) ->
                 )
         for note in source_notes(line):
             rest = SOURCE_INSIDE.match(note.inside)["rest"]
-            if not SOURCE_NOTE.match(rest):
+            if not is_source_note(rest):
                 problems.add(
                     path,
                     first_line + offset,

@@ -272,18 +272,21 @@ def status_command() -> None:
 @click.option("--country", default="GB", show_default=True, help="Country of the help routes")
 @with_appcontext
 def print_check_command(lessons, lessons_dir, country) -> None:
-    """Render every library lesson's documents and report layout defects (exit 1 on any)."""
+    """Render every library lesson's documents and slides and report layout defects (exit 1
+    on any)."""
     import tempfile
 
     from toolkit.exports import printcheck
     from toolkit.exports.render import get_pool
 
     folder = lessons_dir or Path(current_app.config["LESSONS_DIR"])
+    pool = get_pool(current_app.config)
     with tempfile.TemporaryDirectory(prefix="print-check-") as uploads:
         report = printcheck.check_library(
-            folder, Path(uploads), get_pool(current_app.config), country.upper(), only=lessons
+            folder, Path(uploads), pool, country.upper(), only=lessons
         )
-    for line in report.lines():
+        slides = printcheck.check_slides(folder, Path(uploads), pool, country.upper(), lessons)
+    for line in report.lines() + slides.lines():
         click.echo(line)
-    if report.problems:
+    if report.problems or slides.problems:
         raise SystemExit(1)

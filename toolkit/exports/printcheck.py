@@ -38,6 +38,7 @@ KINDS = {
     "card-split": "scenario card split across pages",
     "list-restart": "numbered list starts again at 1",
     "help-split": "help box split across pages",
+    "slide-overflow": "slide's text runs off the slide",
 }
 # The linter's print runs: (variant, paper).
 RUNS = (("standard", "a4"), ("large-print", "a4"), ("dyslexia", "letter"))
@@ -536,5 +537,98 @@ def check_library(
         date = PRINTED_ON if options.document == "letter" else ""
         pdf = stamp(result.pdf, lines, options.paper, options.variant, letter_date=date)
         for page, kind, what in check_pdf(pdf, marks):
+            problems.append(Problem(case.where, page, kind, what))
+    return Report(problems, len(cases), pages, time.monotonic() - began)
+
+
+# The slides' checks: each in every print style (slides are 16:9 whatever the paper).
+SLIDE_VARIANTS = ("standard", "large-print", "dyslexia")
+SLIDE_EDGE_MM = 4  # nothing closer than this to a slide's edge
+
+
+def slide_problems(pdf: bytes, slides: list[str]) -> list[tuple[int, str, str]]:
+    """(page, kind, what) for a slide PDF: one page a slide, every mark inside the slide.
+
+    A slide whose text is longer than its page runs onto the next page (or past its foot):
+    the page count then differs from the deck's, and the first page whose foot shows the
+    wrong number names the slide that overflowed.
+    """
+    pages, _ = measure(pdf)
+    problems = []
+    if len(pages) != len(slides):
+        total = len(slides)
+        first = next(
+            (p.number for p in pages if f"{p.number} / {total}" not in _texts(p)), len(pages)
+        )
+        title = slides[first - 2] if 1 < first <= total + 1 else ""
+        problems.append(
+            (first, "slide-overflow", f"{len(pages)} pages for {total} slides; after {title!r}")
+        )
+    edge = SLIDE_EDGE_MM * MM
+    for page in pages:
+        for x0, y0, x1, y1, what in page.boxes:
+            if what == "drawing":
+                continue
+            if x0 < edge or y0 < edge or x1 > page.width - edge or y1 > page.height - edge:
+                problems.append((page.number, "slide-overflow", what))
+                break
+    return problems
+
+
+def _texts(page: PageFacts) -> str:
+    return " ".join(box[4] for box in page.boxes)
+
+
+def check_slides(
+    lessons_dir: Path | str,
+    upload_dir: Path,
+    pool,
+    country: str = "GB",
+    only: Iterable[str] = (),
+    variants: Iterable[str] = SLIDE_VARIANTS,
+) -> Report:
+    """Render every library lesson's slides from its files and check each slide fits."""
+    import time
+
+    from toolkit.content.library import read_library
+    from toolkit.exports.options import ExportOptions
+    from toolkit.exports.render import RenderJob
+    from toolkit.exports.services import LessonSource
+    from toolkit.exports.viewmodel import print_lesson
+    from toolkit.slides.deck import build_deck
+    from toolkit.slides.services import SLIDE_SHEETS, deck_html
+
+    began = time.monotonic()
+    library = read_library(lessons_dir)
+    bands = {b.slug: b.name for b in library.bands}
+    help_data = country_dict(library.helplines[country])
+    school = sample_school(upload_dir)
+    wanted = set(only)
+    cases, jobs, titles = [], [], []
+    for slug in sorted(library.lessons):
+        if wanted and slug not in wanted:
+            continue
+        doc = library.lessons[slug]
+        source = LessonSource(slug, 1, bands.get(doc.band, doc.band), doc)
+        lesson = print_lesson(doc, 1, source.band_name, help_data, school)
+        deck = build_deck(lesson, school)
+        for variant in variants:
+            options = ExportOptions("slides", "a4", variant, country)
+            cases.append(Case(slug, "slides", variant, "16:9"))
+            jobs.append(
+                RenderJob(
+                    deck_html(deck, options),
+                    "a4",
+                    variant,
+                    sheets=SLIDE_SHEETS,
+                    upload_dir=str(upload_dir),
+                )
+            )
+            titles.append([slide.title_text for slide in deck.slides])
+    rendered = pool.render_many(jobs)
+    problems, pages = [], 0
+    for case, result, slides in zip(cases, rendered, titles, strict=True):
+        pages += result.pages
+        for page, kind, what in slide_problems(result.pdf, slides):
             problems.append(Problem(case.where, page, kind, what))
     return Report(problems, len(cases), pages, time.monotonic() - began)

@@ -25,9 +25,12 @@ from toolkit.content.schema import PUPIL_OBJECTIVE, SESSION_OBJECTIVE
 from toolkit.exports.viewmodel import Card, PrintBlock, PrintLesson, Route, School
 
 ROUTES_PER_SLIDE = 2
-# Words above which a slide's text is set smaller (dense, then very dense), so that a long card
-# still fits its slide; larger print and wider letters reach the edge sooner.
-DENSITY_WORDS = {"standard": (60, 100), "dyslexia": (50, 85), "large-print": (40, 70)}
+# How much a slide holds (its words, and each paragraph or list item as a few words more, for
+# the space between them) above which its text is set smaller (dense, then very dense), so that a
+# long card still fits its slide; larger print and wider letters reach the edge sooner.
+DENSITY_LOAD = {"standard": (75, 120), "dyslexia": (62, 100), "large-print": (52, 85)}
+PART_LOAD = 5
+TITLE_LOAD = 30  # the title slide's heading, school and logo take the room of about this much
 TAGS = re.compile(r"<[^<>]*+>")  # our own sanitised HTML: tags never hold a ">"
 SKIPPED_KINDS = frozenset(
     {"safeguarding-note", "help-and-reporting", "parent-letter", "take-home", "scenario"}
@@ -61,12 +64,18 @@ class Slide:
     def words(self) -> int:
         return len(TAGS.sub(" ", str(self.html)).split())
 
+    @property
+    def load(self) -> int:
+        html = str(self.html)
+        parts = html.count("<p>") + html.count("<li>")
+        return self.words + PART_LOAD * parts + (TITLE_LOAD if self.kind == "title" else 0)
+
     def density(self, variant: str) -> str:
         """How tightly the slide's text is set in a print style: normal, dense or very-dense."""
-        dense, very_dense = DENSITY_WORDS.get(variant, DENSITY_WORDS["standard"])
-        if self.words > very_dense:
+        dense, very_dense = DENSITY_LOAD.get(variant, DENSITY_LOAD["standard"])
+        if self.load > very_dense:
             return "very-dense"
-        if self.words > dense:
+        if self.load > dense:
             return "dense"
         return "normal"
 

@@ -29,7 +29,8 @@ TITLE_HEIGHT = Mm(24)
 BODY_TOP = MARGIN_TOP + TITLE_HEIGHT + Mm(4)
 FOOT_TOP = HEIGHT - Mm(12)
 SYMBOL_SIZE = Mm(42)
-QR_SIZE = Mm(32)
+QR_SIZE = Mm(30)
+ROUTE_HEIGHT = Mm(62)
 LAYOUT_TITLE_AND_CONTENT = 1
 LAYOUT_TITLE_ONLY = 5
 BLACK = RGBColor(0, 0, 0)
@@ -203,6 +204,7 @@ def _content_slide(prs, deck: Deck, data: Slide, variant: str, logo: Path | None
 
 
 def _route(slide, route: RouteItem, left, top, width, sizes: tuple[Pt, Pt, Pt]) -> None:
+    """A route: its QR code, then beside it the name, phone and address, and what it is for."""
     import segno
 
     name_size, text_size, purpose_size = sizes
@@ -210,42 +212,30 @@ def _route(slide, route: RouteItem, left, top, width, sizes: tuple[Pt, Pt, Pt]) 
         png = BytesIO()
         segno.make(route.url, error="m").save(png, kind="png", scale=10, border=2)
         _picture(slide, png.getvalue(), left, top, QR_SIZE, f"QR code: {route.url}")
-    box = slide.shapes.add_textbox(left, top + QR_SIZE + Mm(2), width, Mm(80))
+    text_left = left + QR_SIZE + Mm(6)
+    box = slide.shapes.add_textbox(text_left, top, width - (text_left - left), ROUTE_HEIGHT)
     frame = box.text_frame
     frame.word_wrap = True
-    lines = [(route.name, name_size, True, "")]
-    if route.phone:
-        lines.append((f"Phone {route.phone}", text_size, False, ""))
+    contact = [Run(f"Phone {route.phone}")] if route.phone else []
     if route.web:
-        lines.append((route.web, text_size, False, route.url))
-    lines.append((route.purpose, purpose_size, False, ""))
-    for number, (text, size, bold, href) in enumerate(lines):
+        contact += [Run(" · ")] if contact else []
+        contact.append(Run(route.web, href=route.url))
+    lines = [([Run(route.name, bold=True)], name_size), (contact, text_size)]
+    lines.append(([Run(route.purpose)], purpose_size))
+    for number, (items, size) in enumerate(line for line in lines if line[0]):
         paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
-        _add_runs(paragraph, [Run(text, bold=bold, href=href)], size)
+        _add_runs(paragraph, items, size)
 
 
-def _routes_slide(prs, deck: Deck, data: Slide, variant: str, first: bool):
+def _routes_slide(prs, deck: Deck, data: Slide, variant: str):
     slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
     title_size, _ = _sizes(variant, data)
     _title(slide, str(data.title_text), title_size)
     large = variant == "large-print"
-    sizes = (Pt(26 if large else 24), Pt(22 if large else 19), Pt(19 if large else 17))
-    top = BODY_TOP
-    if first:
-        _text_box(
-            slide,
-            MARGIN_X,
-            top,
-            Mm(200),
-            Mm(10),
-            f"In danger right now? Call {deck.emergency}.",
-            Pt(28 if large else 24),
-            bold=True,
-        )
-        top += Mm(14)
-    column = (WIDTH - 2 * MARGIN_X - Mm(10)) // 2
+    sizes = (Pt(25 if large else 23), Pt(21 if large else 19), Pt(18 if large else 16))
     for index, route in enumerate(data.routes):
-        _route(slide, route, MARGIN_X + index * (column + Mm(10)), top, column, sizes)
+        top = BODY_TOP + index * (ROUTE_HEIGHT + Mm(5))
+        _route(slide, route, MARGIN_X, top, WIDTH - 2 * MARGIN_X, sizes)
     return slide
 
 
@@ -258,17 +248,15 @@ def deck_pptx(deck: Deck, variant: str, upload_dir: str | None) -> bytes:
     prs.core_properties.subject = f"{deck.lesson.band_name}, version {deck.lesson.version}"
     logo = logo_file(deck.school.logo_url, upload_dir)
     total = len(deck.slides)
-    previous = ""
     for data in deck.slides:
         if data.kind == "routes":
-            slide = _routes_slide(prs, deck, data, variant, first=previous != "routes")
+            slide = _routes_slide(prs, deck, data, variant)
         else:
             slide = _content_slide(prs, deck, data, variant, logo)
         _foot(slide, deck, data, total, variant)
         notes = data.notes_text
         if notes:
             slide.notes_slide.notes_text_frame.text = notes
-        previous = data.kind
     out = BytesIO()
     prs.save(out)
     return out.getvalue()
