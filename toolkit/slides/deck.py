@@ -3,7 +3,7 @@
 Built from the print view model (exports/viewmodel.py), never from ORM rows, so that the 16:9
 PDF, the PowerPoint file and the presenter view in the browser show the same slides:
 
-1. the title, with what the class will be able to do (the objectives, in their words);
+1. the title, then what the class will be able to do (the objectives, in their words);
 2. the class rules (the ground-rules block);
 3. each block's slides in the lesson's order (content/slides.py), scenario cards one a slide
    where a `[cards: ...]` line shows them (cards no line names come before the plenary); a timed
@@ -30,7 +30,6 @@ ROUTES_PER_SLIDE = 2
 # long card still fits its slide; larger print and wider letters reach the edge sooner.
 DENSITY_LOAD = {"standard": (75, 120), "dyslexia": (62, 100), "large-print": (52, 85)}
 PART_LOAD = 5
-TITLE_LOAD = 30  # the title slide's heading, school and logo take the room of about this much
 TAGS = re.compile(r"<[^<>]*+>")  # our own sanitised HTML: tags never hold a ">"
 SKIPPED_KINDS = frozenset(
     {"safeguarding-note", "help-and-reporting", "parent-letter", "take-home", "scenario"}
@@ -68,7 +67,7 @@ class Slide:
     def load(self) -> int:
         html = str(self.html)
         parts = html.count("<p>") + html.count("<li>")
-        return self.words + PART_LOAD * parts + (TITLE_LOAD if self.kind == "title" else 0)
+        return self.words + PART_LOAD * parts
 
     def density(self, variant: str) -> str:
         """How tightly the slide's text is set in a print style: normal, dense or very-dense."""
@@ -146,12 +145,16 @@ def objective_text(objective: str) -> str:
     return objective
 
 
-def title_slide(lesson: PrintLesson) -> Slide:
+def title_slides(lesson: PrintLesson) -> list[Slide]:
+    """The title (with the safeguarding note as its notes), then what the class will learn."""
+    notes = Markup("".join(str(b.html) for b in lesson.safeguarding))  # noqa: S704 (sanitised)
     heading = "In this session" if lesson.is_session else "By the end of the lesson, you can"
     items = "".join(f"<li>{objective_text(str(o))}</li>" for o in lesson.objectives)
-    html = Markup(f"<p>{escape(heading)}:</p><ul>{items}</ul>")  # noqa: S704 (objectives are sanitised)
-    notes = Markup("".join(str(b.html) for b in lesson.safeguarding))  # noqa: S704
-    return Slide("title", escape(lesson.title), html, notes)
+    html = Markup(f"<ul>{items}</ul>")  # noqa: S704 (objectives are sanitised)
+    return [
+        Slide("title", escape(lesson.title), Markup(""), notes),
+        Slide("content", escape(heading), html),
+    ]
 
 
 def card_slide(card: Card, notes: Markup) -> Slide:
@@ -249,7 +252,7 @@ def build_deck(lesson: PrintLesson, school: School) -> Deck:
     """The deck of a lesson for one school and country."""
     cards = {card.number: card for card in lesson.cards}
     shown: set[int] = set()
-    slides = [title_slide(lesson)]
+    slides = title_slides(lesson)
     for block in lesson.blocks:
         if block.kind == "ground-rules" and not block.slides:
             slides.append(Slide("rules", escape(block.title), block.html))
