@@ -7,7 +7,7 @@ PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test install install-test system-packages bench clean
+.PHONY: run test install install-test system-packages test-packages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,19 +23,33 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed system-packages
 
-install-test: $(VENV)/.installed-test system-packages
+install-test: $(VENV)/.installed-test system-packages test-packages
 
-# Debian packages: Pango for WeasyPrint, fonts for printing, Chromium for browser tests,
-# poppler-utils for looking at PDFs, postgresql-client (pg_dump) for backups. Installed only when missing.
+# Debian packages: Pango for WeasyPrint, Cairo for drawing the symbols into Office files, fonts
+# for printing, Chromium for browser tests, poppler-utils for looking at PDFs, postgresql-client
+# (pg_dump) for backups. Installed only when missing.
 system-packages:
 	@missing=""; \
-	for pkg in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium poppler-utils postgresql-client; do \
+	for pkg in libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-dejavu-core chromium poppler-utils postgresql-client; do \
 	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# The tests open every PowerPoint and Word file the toolkit makes in a real office suite:
+# LibreOffice without its desktop parts (Impress and Writer), installed only when missing.
+test-packages:
+	@missing=""; \
+	for pkg in libreoffice-impress-nogui libreoffice-writer-nogui; do \
+	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages for the tests:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
 run: install

@@ -29,7 +29,10 @@ EXAMPLES_PER_ROUTE = 40
 # GET pages not scraped for form fields: they render PDFs (slow) or end the session.
 NOT_SCRAPED = (
     "export.pdf",
-    "lesson-set.zip",
+    "bundle.zip",
+    "slides.pdf",
+    "slides.pptx",
+    "export.docx",
     "download",
     "/logout",
     "/print-assets/",

@@ -106,7 +106,7 @@ def test_the_export_page_of_a_session_offers_only_its_documents(client, library,
 
 def test_the_routes_refuse_a_pupil_document_of_a_session_clearly(client, library, login_as):
     login_as("teacher")
-    for route in ("export.pdf", "preview", "lesson-set.zip"):
+    for route in ("export.pdf", "preview", "bundle.zip"):
         response, data = _get(client, f"/lessons/{STAFF}/{route}", document="handout")
         assert response.status_code == 400, route
         assert "it has no pupil handout" in unescape(data.decode()), route
@@ -125,12 +125,13 @@ def test_a_session_downloads_its_plan_take_home_sheet_and_set(client, library, l
     text = pdfcheck.text(sheet)
     assert "Take-home sheet" in text and "never blame them" in text
     assert "Where to get help (United Kingdom)" in text and "NSPCC" in text
-    response, data = _get(client, f"/lessons/{PARENTS}/lesson-set.zip")
+    response, data = _get(client, f"/lessons/{PARENTS}/bundle.zip")
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    assert [n.split("-a4-")[0] for n in names] == [
-        f"1-{PARENTS}-session-plan",
-        f"2-{PARENTS}-take-home-sheet",
+    assert [n.split("-a4-")[0] for n in names if n.startswith("pdf/")] == [
+        f"pdf/1-{PARENTS}-session-plan",
+        f"pdf/2-{PARENTS}-take-home-sheet",
     ]
+    assert f"slides/{PARENTS}-slides-standard-gb-v1.pptx" in names
 
 
 def test_a_unit_pack_refuses_a_pupil_document_for_a_session(client, library, login_as):
@@ -157,7 +158,7 @@ def test_the_cli_exports_a_session_and_refuses_a_pupil_document(library, runner,
     assert result.exit_code == 2 and "it has no pupil handout" in result.output
     result = runner.invoke(args=["export", STAFF, PUPILS, "--document", "letter", "-o", str(out)])
     assert result.exit_code == 2 and "no letter home" in result.output
-    result = runner.invoke(args=["export", PARENTS, "--document", "set", "-o", str(out)])
+    result = runner.invoke(args=["export", PARENTS, "--document", "bundle", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "session-plan" in result.output and "take-home-sheet" in result.output
     assert "handout" not in result.output

@@ -35,6 +35,8 @@ from toolkit.exports.fetcher import PRINT_DIR, UPLOAD_SCHEME
 from toolkit.exports.letter import NO_LETTER_DETAILS, LetterDetails
 from toolkit.exports.models import ExportArtifact
 from toolkit.exports.options import (
+    SLIDES,
+    DocumentError,
     ExportOptions,
     check_document,
     document_label,
@@ -219,6 +221,10 @@ def check_documents(sources: list[LessonSource], document: str) -> None:
     A session for adults has no pupil documents and a lesson for pupils no take-home sheet;
     asked for one, the reader is told which documents the lesson has, never sent a blank PDF.
     """
+    if document == SLIDES and len(sources) > 1:
+        raise DocumentError(
+            "Slides are made one lesson at a time: open a lesson's export page for its slides."
+        )
     for source in sources:
         check_document(source.doc.title, source.doc.audience, document)
 

@@ -36,6 +36,7 @@ from toolkit.exports.models import JobStatus
 from toolkit.exports.options import (
     DOCUMENTS,
     PAPERS,
+    SLIDES,
     VARIANTS,
     OptionError,
     document_label,
@@ -73,8 +74,8 @@ def _letter_or_400(values) -> LetterDetails:
 
 def _choices(audience: str | None = None) -> dict:
     """The menus' choices; for one lesson, only the documents it has (and its pack)."""
-    if audience is None:
-        documents = list(DOCUMENTS.items())
+    if audience is None:  # the pack page: documents to print for many lessons, not slides
+        documents = [(kind, label) for kind, label in DOCUMENTS.items() if kind != SLIDES]
     else:
         kinds = [*lesson_documents(audience), "pack"]
         documents = [(kind, document_label(kind, audience)) for kind in kinds]

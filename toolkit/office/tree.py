@@ -14,6 +14,9 @@ VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "col"})
 SKIPPED = frozenset({"script", "style", "head", "title", "nav", "svg"})
 BOLD = frozenset({"strong", "b", "th", "dt"})
 ITALIC = frozenset({"em", "i"})
+BLOCKS = frozenset(
+    {"img", "ul", "ol", "table", "div", "p", "h3", "h4", "h5", "h6", "dl", "section"}
+)
 # Inline elements the print stylesheet shows on a line of their own (a route's purpose).
 OWN_LINE = frozenset({"route-purpose", "route-detail", "contact-line"})
 
@@ -121,7 +124,7 @@ def runs(element: Element, bold=False, italic=False, href="", strike=False) -> l
         if child.tag == "br":
             out.append(Run("\n", bold, italic, href, strike))
             continue
-        if child.tag in ("img", "ul", "ol", "table", "div") or child.has_class("write-lines"):
+        if child.tag in BLOCKS or child.has_class("write-lines"):
             continue  # pictures and nested blocks are written by the caller
         if child.classes & OWN_LINE:
             out.append(Run("\n", bold, italic, href, strike))
@@ -152,3 +155,21 @@ def _tidy(out: list[Run]) -> list[Run]:
         if not tidy[-1].text:
             tidy.pop()
     return tidy
+
+
+def lead_and_rest(item: Element) -> tuple[list[Run], Element]:
+    """A list item's own line and what follows it inside the item.
+
+    A tight item holds its text directly; a loose one, or a worksheet task, holds it in a first
+    paragraph (inside the task's div), followed by writing space, an answer or a nested list.
+    """
+    inline = runs(item)
+    if inline:
+        return inline, item
+    children = item.elements()
+    if children and children[0].tag == "div" and children[0].has_class("task"):
+        inner, rest = lead_and_rest(children[0])
+        return inner, Element("div", {}, [*rest.children, *children[1:]])
+    if children and children[0].tag == "p":
+        return runs(children[0]), Element("div", {}, children[1:])
+    return [], item

@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from toolkit.office.images import logo_file, symbol_alt, symbol_name, symbol_png
-from toolkit.office.tree import Element, Run, parse, runs
+from toolkit.office.tree import Element, Run, lead_and_rest, parse, runs
 
 FONT = "Arial"
 BLACK = RGBColor(0, 0, 0)
@@ -236,8 +236,9 @@ class WordWriter:
                 num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
                 num_pr.get_or_add_ilvl().val = 0
                 num_pr.get_or_add_numId().val = num_id
-            self.add_runs(paragraph, runs(item))
-            self.blocks(item, level + 1, container, inline_done=True)
+            lead, rest = lead_and_rest(item)
+            self.add_runs(paragraph, lead)
+            self.blocks(rest, level + 1, container, inline_done=True)
 
     def _restart_numbering(self, start: int) -> int:
         """A new numbering instance of the List Number style that starts at `start`."""
@@ -311,8 +312,10 @@ class WordWriter:
                 level_number = HEADING_LEVELS[tag]
                 heading = self.doc.add_heading(level=level_number)
                 self.add_runs(heading, runs(child))
-            elif tag in HEADING_LEVELS:
-                self.paragraph(child, target).runs[0].bold = True if runs(child) else None
+            elif tag in HEADING_LEVELS:  # a card's title, a heading inside a table cell
+                paragraph = self.paragraph(child, target)
+                for run in paragraph.runs if paragraph is not None else ():
+                    run.bold = True
             elif tag == "p":
                 paragraph = self.paragraph(child, target)
                 if paragraph is not None and "lead-line" in classes:

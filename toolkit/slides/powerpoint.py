@@ -20,7 +20,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Mm, Pt
 
 from toolkit.office.images import logo_file, symbol_alt, symbol_png
-from toolkit.office.tree import Element, Run, parse, runs
+from toolkit.office.tree import Element, Run, lead_and_rest, parse, runs
 from toolkit.slides.deck import Deck, RouteItem, Slide
 
 WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 13.333 x 7.5 inches: PowerPoint's 16:9
@@ -109,8 +109,9 @@ class _Body:
                     paragraph = self.paragraph()
                     paragraph.level = min(level, 4)
                     _bullet(paragraph, "number" if child.tag == "ol" else "bullet", number)
-                    _add_runs(paragraph, runs(item), self.size)
-                    self.write(item, level + 1)
+                    lead, rest = lead_and_rest(item)
+                    _add_runs(paragraph, lead, self.size)
+                    self.write(rest, level + 1)
             elif child.tag == "div":
                 self.write(child, level)
 

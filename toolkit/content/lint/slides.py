@@ -143,7 +143,7 @@ def check_lesson(ctx: LessonContext) -> Iterator[Hit]:
                 f'the timed block "{block.block.title}" has no slide: add ```slide Title with '
                 "what the class sees during it"
             )
-            yield block.hit("SLIDES", 0, detail)
+            yield Hit("SLIDES", block.block.path, block.block.line, block.block.slug, detail)
         for slide in split.slides:
             at = slide.line
             for number in slide.cards:

@@ -1,4 +1,4 @@
-"""The export page keeps its options, and a lesson's documents download as one zip."""
+"""The export page keeps its options, and everything for a lesson downloads as one zip."""
 
 from __future__ import annotations
 
@@ -67,37 +67,53 @@ def test_the_export_page_reads_its_options_and_the_preview_links_back_with_them(
     )
 
 
-def test_the_lesson_set_is_a_zip_of_the_same_pdfs_as_single_downloads(app, client, teacher):
+PDFS = [
+    f"pdf/1-{SLUG}-teacher-plan-letter-dyslexia-gb-v1.pdf",
+    f"pdf/2-{SLUG}-pupil-handout-letter-dyslexia-gb-v1.pdf",
+    f"pdf/3-{SLUG}-scenario-cards-letter-dyslexia-gb-v1.pdf",
+    f"pdf/4-{SLUG}-letter-home-letter-dyslexia-gb-v1.pdf",
+]
+
+
+def test_the_bundle_holds_the_same_pdfs_as_single_downloads_the_slides_and_word_files(
+    app, client, teacher
+):
     options = {"paper": "letter", "variant": "dyslexia", "country": "GB"}
-    response, data = _get(client, f"/lessons/{SLUG}/lesson-set.zip", **options)
+    response, data = _get(client, f"/lessons/{SLUG}/bundle.zip", **options)
     assert response.status_code == 200 and response.mimetype == "application/zip"
-    assert f"{SLUG}-lesson-set-letter-dyslexia-gb-v1.zip" in response.headers["Content-Disposition"]
+    assert f"{SLUG}-everything-letter-dyslexia-gb-v1.zip" in response.headers["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(data))
     assert archive.testzip() is None
     names = archive.namelist()
     assert names == [
-        f"1-{SLUG}-teacher-plan-letter-dyslexia-gb-v1.pdf",
-        f"2-{SLUG}-pupil-handout-letter-dyslexia-gb-v1.pdf",
-        f"3-{SLUG}-scenario-cards-letter-dyslexia-gb-v1.pdf",
-        f"4-{SLUG}-letter-home-letter-dyslexia-gb-v1.pdf",
+        "README.txt",
+        *PDFS,
+        f"slides/{SLUG}-slides-letter-dyslexia-gb-v1.pdf",
+        f"slides/{SLUG}-slides-dyslexia-gb-v1.pptx",
+        f"word/1-{SLUG}-teacher-plan-letter-dyslexia-gb-v1.docx",
+        f"word/2-{SLUG}-pupil-handout-letter-dyslexia-gb-v1.docx",
+        f"word/3-{SLUG}-scenario-cards-letter-dyslexia-gb-v1.docx",
+        f"word/4-{SLUG}-letter-home-letter-dyslexia-gb-v1.docx",
     ]
-    for name, document in zip(names, ("plan", "handout", "cards", "letter"), strict=True):
+    for name, document in zip(PDFS, ("plan", "handout", "cards", "letter"), strict=True):
         _, single = _get(client, f"/lessons/{SLUG}/export.pdf", document=document, **options)
         assert archive.read(name) == single, document  # the same cached PDF
         width = float(pdfcheck.reader(single).pages[0].mediabox[2])
         assert round(width) == 612  # US Letter, as chosen
+    readme = archive.read("README.txt").decode()
+    assert "speaker notes" in readme and all(name in readme for name in names[1:])
     with app.app_context():
         event = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "export.set")
+            select(AuditEvent).where(AuditEvent.action == "export.bundle")
         ).one()
-        assert event.target == SLUG and event.detail["documents"] == names
+        assert event.target == SLUG and event.detail["files"] == names
         assert event.detail["variant"] == "dyslexia"
 
-    # A letter with typed details goes into the set too, rendered for this request only.
+    # A letter with typed details goes into the bundle too, rendered for this request only.
     _, data = _get(
-        client, f"/lessons/{SLUG}/lesson-set.zip", **options, teacher="Ms Okafor", lesson_date=""
+        client, f"/lessons/{SLUG}/bundle.zip", **options, teacher="Ms Okafor", lesson_date=""
     )
-    letter = zipfile.ZipFile(io.BytesIO(data)).read(names[3])
+    letter = zipfile.ZipFile(io.BytesIO(data)).read(PDFS[3])
     assert "Ms Okafor" in pdfcheck.text(letter)
 
 
@@ -119,7 +135,7 @@ def test_a_failing_render_gives_the_error_page_and_leaves_nothing_half_written(
             return render_many(self, jobs, done, priority)
 
     monkeypatch.setattr(bodies, "get_renderer", lambda config: HandoutFails(real_renderer(config)))
-    response, data = _get(client, f"/lessons/{SLUG}/lesson-set.zip")
+    response, data = _get(client, f"/lessons/{SLUG}/bundle.zip")
     assert response.status_code == 500
     assert b"The PDF could not be made" in data and b"took longer than 30 seconds" in data
     cache = Path(app.config["EXPORT_CACHE_DIR"])
@@ -132,7 +148,7 @@ def test_a_failing_render_gives_the_error_page_and_leaves_nothing_half_written(
         assert path.read_bytes().rstrip().endswith(b"%%EOF")
     with app.app_context():
         assert not db.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "export.set")
+            select(AuditEvent).where(AuditEvent.action == "export.bundle")
         ).first()
 
 
@@ -144,40 +160,43 @@ def test_a_lesson_without_cards_has_no_cards_in_its_set(app, client, teacher):
             if item.block_version.kind == "scenario":
                 db.session.delete(item)
         db.session.commit()
-    _, data = _get(client, f"/lessons/{SLUG}/lesson-set.zip")
+    _, data = _get(client, f"/lessons/{SLUG}/bundle.zip")
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    assert [n.split("-", 1)[0] for n in names] == ["1", "2", "3"]
+    assert [n.split("-", 1)[0] for n in names if n.startswith("pdf/")] == [
+        "pdf/1",
+        "pdf/2",
+        "pdf/3",
+    ]
     assert not any("scenario-cards" in n for n in names)
 
 
-def test_another_teachers_private_lesson_has_no_set(library, app, client, login_as, make_user):
+def test_another_teachers_private_lesson_has_no_bundle(library, app, client, login_as, make_user):
     owner = login_as("teacher")
     make_own_lesson(app, owner.id, "my-getting-help")
-    response, data = _get(client, "/lessons/my-getting-help/lesson-set.zip")
+    response, data = _get(client, "/lessons/my-getting-help/bundle.zip")
     assert response.status_code == 200
-    assert any(
-        "ADAPTED BY TEACHER" in pdfcheck.text(zipfile.ZipFile(io.BytesIO(data)).read(n))
-        for n in zipfile.ZipFile(io.BytesIO(data)).namelist()
-    )
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    pdfs = [n for n in archive.namelist() if n.startswith("pdf/")]
+    assert any("ADAPTED BY TEACHER" in pdfcheck.text(archive.read(n)) for n in pdfs)
 
     stranger = make_user("teacher")
     client.post("/logout")
     client.post(
         "/login", data={"email": stranger.email, "password": "correct horse battery staple"}
     )
-    assert client.get("/lessons/my-getting-help/lesson-set.zip").status_code == 404
+    assert client.get("/lessons/my-getting-help/bundle.zip").status_code == 404
     client.post("/logout")
-    assert client.get(f"/lessons/{SLUG}/lesson-set.zip").status_code in (302, 401)
+    assert client.get(f"/lessons/{SLUG}/bundle.zip").status_code in (302, 401)
 
 
-def test_the_cli_writes_a_lesson_set(library, runner, tmp_path):
-    out = tmp_path / "set.zip"
+def test_the_cli_writes_a_bundle(library, runner, tmp_path):
+    out = tmp_path / "bundle.zip"
     result = runner.invoke(
-        args=["export", SLUG, "--document", "set", "--teacher", "Ms Okafor", "-o", str(out)]
+        args=["export", SLUG, "--document", "bundle", "--teacher", "Ms Okafor", "-o", str(out)]
     )
     assert result.exit_code == 0, result.output
     names = zipfile.ZipFile(out).namelist()
-    assert len(names) == 4 and names[3].startswith(f"4-{SLUG}-letter-home")
-    assert "Ms Okafor" in pdfcheck.text(zipfile.ZipFile(out).read(names[3]))
-    two = runner.invoke(args=["export", SLUG, SLUG + "x", "--document", "set", "-o", str(out)])
+    assert len(names) == 11 and names[4].startswith(f"pdf/4-{SLUG}-letter-home")
+    assert "Ms Okafor" in pdfcheck.text(zipfile.ZipFile(out).read(names[4]))
+    two = runner.invoke(args=["export", SLUG, SLUG + "x", "--document", "bundle", "-o", str(out)])
     assert two.exit_code != 0
