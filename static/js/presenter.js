@@ -50,6 +50,7 @@
         panel.appendChild(node.cloneNode(true));
       });
     }
+    fit();  // the bar's height follows the title it shows
     if (moveFocus) slides[current].focus();
   }
 
@@ -96,6 +97,5 @@
   if (fullButton) fullButton.addEventListener("click", toggleFullScreen);
   window.addEventListener("resize", fit);
   var match = /#slide-(\d+)$/.exec(window.location.hash);
-  fit();
   show(match ? parseInt(match[1], 10) - 1 : 0, false);
 })();

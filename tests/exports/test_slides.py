@@ -19,7 +19,7 @@ SLUG = "getting-help-11-14"
 # The deck of the standard test lesson (tests/exports/lessons.py), in order.
 TITLES = [
     "Getting help",
-    "By the end of the lesson, you can",
+    "By the end of the lesson, pupils can",
     "Ground rules",
     "Who could you talk to?",
     "In your group",

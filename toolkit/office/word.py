@@ -36,6 +36,8 @@ SQUARE = Mm(55)
 FACE_PAIR = Mm(80)
 SYMBOL_SIZE = Mm(22)
 PICTURED = ("handout", "cards")  # the documents that print the symbols (print.css)
+YOUNG_DOCUMENTS = {"document-handout", "document-cards"}
+YOUNG_SIZE = {False: 14, True: 18}  # ages 4-7: no text under 14 pt (18 pt in large print)
 SKIPPED_CLASSES = frozenset({"overleaf", "preview-bar", "signature"})
 HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 4, "h6": 4}
 
@@ -401,9 +403,19 @@ class WordWriter:
         for each in paragraph.runs:
             each.font.size = run.font.size
 
+    def young_pupils(self, root: Element, articles: list[Element]) -> None:
+        """Ages 4-7 read their sheets and cards in larger type, as on the printed page."""
+        body = next(iter(root.find_all("body")), None)
+        kinds = {c for a in articles for c in a.classes if c.startswith("document-")}
+        if body is not None and body.has_class("band-4-7") and kinds <= YOUNG_DOCUMENTS:
+            size = YOUNG_SIZE[self.variant == "large-print"]
+            self.doc.styles["Normal"].font.size = Pt(size)
+
     def write(self, html: str, title: str) -> bytes:
         root = parse(html)
-        for article in root.find_all("article"):
+        articles = root.find_all("article")
+        self.young_pupils(root, articles)
+        for article in articles:
             self.document(article)
         self.doc.core_properties.title = title
         self.doc.core_properties.comments = "Made with the online-safety lesson toolkit"

@@ -148,7 +148,8 @@ def objective_text(objective: str) -> str:
 def title_slides(lesson: PrintLesson) -> list[Slide]:
     """The title (with the safeguarding note as its notes), then what the class will learn."""
     notes = Markup("".join(str(b.html) for b in lesson.safeguarding))  # noqa: S704 (sanitised)
-    heading = "In this session" if lesson.is_session else "By the end of the lesson, you can"
+    # The objectives speak of the pupils ("...in their own words"), so the heading does too.
+    heading = "In this session" if lesson.is_session else "By the end of the lesson, pupils can"
     items = "".join(f"<li>{objective_text(str(o))}</li>" for o in lesson.objectives)
     html = Markup(f"<ul>{items}</ul>")  # noqa: S704 (objectives are sanitised)
     return [

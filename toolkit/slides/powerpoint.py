@@ -31,6 +31,7 @@ FOOT_TOP = HEIGHT - Mm(12)
 SYMBOL_SIZE = Mm(42)
 QR_SIZE = Mm(30)
 ROUTE_HEIGHT = Mm(62)
+TITLE_SLIDE_TOP = Mm(62)  # the title slide's heading, well down the slide as in the PDF
 LAYOUT_TITLE_AND_CONTENT = 1
 LAYOUT_TITLE_ONLY = 5
 BLACK = RGBColor(0, 0, 0)
@@ -182,7 +183,12 @@ def _content_slide(prs, deck: Deck, data: Slide, variant: str, logo: Path | None
             picture.width, picture.height = int(picture.width * scale), int(picture.height * scale)
             picture.left = WIDTH - MARGIN_X - picture.width
             picture._element.nvPicPr.cNvPr.set("descr", deck.school.name)
-    _title(slide, str(data.title_text), title_size, Mm(16) if data.kind == "title" else MARGIN_TOP)
+    _title(
+        slide,
+        str(data.title_text),
+        title_size,
+        TITLE_SLIDE_TOP if data.kind == "title" else MARGIN_TOP,
+    )
     width = WIDTH - 2 * MARGIN_X
     png = symbol_png(data.symbol) if data.symbol else None
     if png:
