@@ -162,3 +162,24 @@ def test_every_library_lessons_slides_fit_their_slides_in_every_print_style(app,
     ]
     assert report.cases == len(files) * len(printcheck.SLIDE_VARIANTS)
     assert [str(p) for p in report.problems] == []
+
+
+def test_the_print_check_finds_a_slide_that_runs_over(app, tmp_path):
+    from tests.library_files import lesson_text, make_library
+    from toolkit.exports import printcheck
+    from toolkit.exports.render import get_pool
+
+    story = " ".join(["Sam reads a long message from a new friend and thinks about it."] * 45)
+    text = lesson_text("long-card-11-14").replace(
+        "Read the story of Sam, a fictional pupil", "[cards: 1]\n\nRead the story of Sam"
+    )
+    cards = "## Cards {#long-card-11-14-cards kind=scenario audience=pupil}"
+    text += f"\n{cards}\n\n### Sam\n\n{story}\n"
+    root = make_library(tmp_path / "lessons", {"11-14/long-card-11-14.md": text})
+    with app.app_context():
+        report = printcheck.check_slides(
+            root, tmp_path, get_pool(app.config), variants=["standard"]
+        )
+    kinds = {(p.kind, p.where) for p in report.problems}
+    assert kinds == {("slide-overflow", "long-card-11-14/slides/standard/16:9")}
+    assert any("pages for" in p.what for p in report.problems)  # the card ran onto a page more

@@ -12,6 +12,7 @@ lists) an id, and the boxes that must not split an empty end marker; neither mov
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -575,6 +576,33 @@ def slide_problems(pdf: bytes, slides: list[str]) -> list[tuple[int, str, str]]:
     return problems
 
 
+FOOT_ZONE_MM = 12  # the running foot's band at the bottom of a slide
+SLIDE_NUMBER = re.compile(r"\d{1,3} / \d{1,3}")
+
+
+def foot_overlaps(pdf: bytes, deck_title: str) -> list[tuple[int, str, str]]:
+    """Text other than the foot's (the lesson's title, "3 / 20") that reaches into its band."""
+    import pymupdf
+
+    problems = []
+    with pymupdf.open(stream=io.BytesIO(pdf), filetype="pdf") as doc:
+        for page in doc:
+            zone = page.rect.height - FOOT_ZONE_MM * MM
+            for block in page.get_text("dict")["blocks"]:
+                for line in block.get("lines", []):
+                    for span in line["spans"]:
+                        text = span["text"].strip()
+                        if not text or span["bbox"][3] <= zone:
+                            continue
+                        foot = SLIDE_NUMBER.fullmatch(text) or deck_title.startswith(
+                            text.rstrip("\u2026").strip()
+                        )
+                        if not foot:
+                            problems.append((page.number + 1, "slide-overflow", f"{text[:30]!r}"))
+                            break
+    return problems
+
+
 def _texts(page: PageFacts) -> str:
     return " ".join(box[4] for box in page.boxes)
 
@@ -629,6 +657,7 @@ def check_slides(
     problems, pages = [], 0
     for case, result, slides in zip(cases, rendered, titles, strict=True):
         pages += result.pages
-        for page, kind, what in slide_problems(result.pdf, slides):
+        found = slide_problems(result.pdf, slides) + foot_overlaps(result.pdf, slides[0])
+        for page, kind, what in found:
             problems.append(Problem(case.where, page, kind, what))
     return Report(problems, len(cases), pages, time.monotonic() - began)

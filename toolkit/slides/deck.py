@@ -30,7 +30,9 @@ ROUTES_PER_SLIDE = 2
 # long card still fits its slide; larger print and wider letters reach the edge sooner.
 DENSITY_LOAD = {"standard": (75, 120), "dyslexia": (62, 100), "large-print": (52, 85)}
 PART_LOAD = 5
+CHARACTERS_A_WORD = 6
 TAGS = re.compile(r"<[^<>]*+>")  # our own sanitised HTML: tags never hold a ">"
+LIST_START = re.compile(r'<ol start="(\d{1,3})">')
 SKIPPED_KINDS = frozenset(
     {"safeguarding-note", "help-and-reporting", "parent-letter", "take-home", "scenario"}
 )
@@ -65,9 +67,11 @@ class Slide:
 
     @property
     def load(self) -> int:
+        """Words, or characters over six where long words (a web address) fill more room."""
         html = str(self.html)
         parts = html.count("<p>") + html.count("<li>")
-        return self.words + PART_LOAD * parts
+        text = TAGS.sub(" ", html)
+        return max(self.words, len(" ".join(text.split())) // CHARACTERS_A_WORD) + PART_LOAD * parts
 
     def density(self, variant: str) -> str:
         """How tightly the slide's text is set in a print style: normal, dense or very-dense."""
@@ -163,6 +167,16 @@ def card_slide(card: Card, notes: Markup) -> Slide:
     return Slide("card", title, card.html, notes, symbol=symbol_of(card.html))
 
 
+def numbered_from_start(html: Markup) -> Markup:
+    """A list that starts at 5 is numbered from 5 in the PDF too (WeasyPrint reads no `start`)."""
+
+    def counted(match: re.Match) -> str:
+        start = int(match[1])
+        return f'<ol start="{start}" style="counter-reset: list-item {start - 1}">'
+
+    return Markup(LIST_START.sub(counted, str(html)))  # noqa: S704 (a number we wrote)
+
+
 def symbol_of(html: str) -> str:
     """The name of the first symbol in rendered HTML ("" when it has none)."""
     marker = 'src="toolkit-asset:/symbols/'
@@ -185,9 +199,8 @@ def block_slides(block: PrintBlock, cards: dict[int, Card], shown: set[int]) -> 
                 notes = slide.notes if position == 0 else Markup("")
                 slides.append(card_slide(cards[number], notes))
             continue
-        slides.append(
-            Slide("content", slide.title, slide.html, slide.notes, symbol=symbol_of(slide.html))
-        )
+        html = numbered_from_start(slide.html)
+        slides.append(Slide("content", slide.title, html, slide.notes, symbol=symbol_of(html)))
     if not slides and block.minutes:
         slides.append(Slide("section", escape(block.title), Markup(""), block.plan_html))
     return slides
@@ -218,7 +231,7 @@ def closing_slide(lesson: PrintLesson, school: School) -> Slide:
     if lesson.is_session:
         title = "Questions and help"
         lines = [
-            f"Any worry about a child: tell the {role} today.",
+            f"Any worry about a child: tell the {role} straight away.",
             "The help routes are in the plan"
             + (" and on your take-home sheet." if lesson.take_home_blocks else "."),
             f"If a child is in danger right now, call {emergency}.",
