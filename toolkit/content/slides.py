@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from toolkit.content.fences import closes, fence_opening
+
 SLIDE_FENCE = "slide"
 CARDS_MARKER = "cards"
 MAX_CARD_NUMBER = 99
@@ -49,26 +51,6 @@ class BlockSlides:
     text: str = ""  # the body without its slides, as the plan and handouts print it
     lead: str = ""  # text before the first slide (the start of the first slide's notes)
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
-
-
-def _fence_open(line: str) -> tuple[str, int, str] | None:
-    """(fence characters, length, info) of a line that opens a fence, or None."""
-    text = line.lstrip(" ")
-    if len(line) - len(text) > 3 or text[:1] not in ("`", "~"):
-        return None
-    char = text[0]
-    length = len(text) - len(text.lstrip(char))
-    if length < 3:
-        return None
-    info = text[length:].strip()
-    if char == "`" and "`" in info:
-        return None
-    return char, length, info
-
-
-def _fence_closes(line: str, char: str, length: int) -> bool:
-    text = line.strip()
-    return len(text) >= length and text == char * len(text) and len(line) - len(line.lstrip()) <= 3
 
 
 def slide_title(info: str) -> str | None:
@@ -126,7 +108,7 @@ def split_slides(body: str) -> BlockSlides:
 
     for number, line in enumerate(body.split("\n")):
         if slide is not None:
-            if _fence_closes(line, *slide_fence):
+            if closes(line, *slide_fence):
                 slide.body = "\n".join(content).strip("\n")
                 slide = None
             else:
@@ -135,10 +117,10 @@ def split_slides(body: str) -> BlockSlides:
         if fence is not None:
             kept.append(line)
             notes.append(line)
-            if _fence_closes(line, *fence):
+            if closes(line, *fence):
                 fence = None
             continue
-        opening = _fence_open(line)
+        opening = fence_opening(line)
         if opening is not None:
             title = slide_title(opening[2])
             if title is None:

@@ -484,6 +484,23 @@ def country_dict(entry) -> dict:
 PRINTED_ON = "30 September 2027"  # a long date: footers wrap soonest with it
 
 
+def _library_sources(lessons_dir, upload_dir: Path, country: str, only: Iterable[str]):
+    """The library's lessons read from its files (no database), with a country's routes and the
+    sample school: (help data, school, [LessonSource]) in slug order, `only` those if given."""
+    from toolkit.content.library import read_library
+    from toolkit.exports.services import LessonSource
+
+    library = read_library(lessons_dir)
+    bands = {b.slug: b.name for b in library.bands}
+    wanted = set(only)
+    sources = [
+        LessonSource(slug, 1, bands.get(doc.band, doc.band), doc)
+        for slug, doc in sorted(library.lessons.items())
+        if not wanted or slug in wanted
+    ]
+    return country_dict(library.helplines[country]), sample_school(upload_dir), sources
+
+
 def check_library(
     lessons_dir: Path | str,
     upload_dir: Path,
@@ -496,25 +513,17 @@ def check_library(
     """Render the library's documents from its files (no database) and measure each."""
     import time
 
-    from toolkit.content.library import read_library
     from toolkit.exports.bodies import BODY_SHEETS, document_marks
     from toolkit.exports.options import ExportOptions, lesson_documents
     from toolkit.exports.render import RenderJob
-    from toolkit.exports.services import LessonSource, print_html
+    from toolkit.exports.services import print_html
     from toolkit.exports.stamp import stamp
 
     began = time.monotonic()
-    library = read_library(lessons_dir)
-    bands = {b.slug: b.name for b in library.bands}
-    help_data = country_dict(library.helplines[country])
-    school = sample_school(upload_dir)
-    wanted = set(only)
+    help_data, school, sources = _library_sources(lessons_dir, upload_dir, country, only)
     cases, jobs, marked = [], [], []
-    for slug in sorted(library.lessons):
-        if wanted and slug not in wanted:
-            continue
-        doc = library.lessons[slug]
-        source = LessonSource(slug, 1, bands.get(doc.band, doc.band), doc)
+    for source in sources:
+        slug, doc = source.slug, source.doc
         for document in documents:
             if document not in lesson_documents(doc.audience):
                 continue
@@ -618,27 +627,18 @@ def check_slides(
     """Render every library lesson's slides from its files and check each slide fits."""
     import time
 
-    from toolkit.content.library import read_library
     from toolkit.exports.options import ExportOptions
     from toolkit.exports.render import RenderJob
-    from toolkit.exports.services import LessonSource
     from toolkit.exports.viewmodel import print_lesson
     from toolkit.slides.deck import build_deck
     from toolkit.slides.services import SLIDE_SHEETS, deck_html
 
     began = time.monotonic()
-    library = read_library(lessons_dir)
-    bands = {b.slug: b.name for b in library.bands}
-    help_data = country_dict(library.helplines[country])
-    school = sample_school(upload_dir)
-    wanted = set(only)
+    help_data, school, sources = _library_sources(lessons_dir, upload_dir, country, only)
     cases, jobs, titles = [], [], []
-    for slug in sorted(library.lessons):
-        if wanted and slug not in wanted:
-            continue
-        doc = library.lessons[slug]
-        source = LessonSource(slug, 1, bands.get(doc.band, doc.band), doc)
-        lesson = print_lesson(doc, 1, source.band_name, help_data, school)
+    for source in sources:
+        slug = source.slug
+        lesson = print_lesson(source.doc, 1, source.band_name, help_data, school)
         deck = build_deck(lesson, school)
         for variant in variants:
             options = ExportOptions("slides", "a4", variant, country)

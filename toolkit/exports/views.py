@@ -247,13 +247,7 @@ def bundle(slug: str):
         audit["letter_details"] = True
     record("export.bundle", slug, audit)
     db.session.commit()
-    return send_file(
-        exported.file,
-        mimetype="application/zip",
-        as_attachment=True,
-        download_name=exported.filename,
-        max_age=0,
-    )
+    return send_download(exported.file, "application/zip", exported.filename)
 
 
 @bp.route("/lessons/<slug>/export.docx")
@@ -275,25 +269,20 @@ def download_docx(slug: str):
 
 
 def send_office_file(made: office.OfficeFile):
+    return send_download(io.BytesIO(made.data), made.mimetype, made.filename)
+
+
+def send_download(source, mimetype: str, filename: str):
+    """A file as a download under its meaningful name, never cached by the browser."""
     return send_file(
-        io.BytesIO(made.data),
-        mimetype=made.mimetype,
-        as_attachment=True,
-        download_name=made.filename,
-        max_age=0,
+        source, mimetype=mimetype, as_attachment=True, download_name=filename, max_age=0
     )
 
 
 def _send_pdf(exported: services.ExportFile):
-    """A finished PDF as a download under its meaningful file name, never cached by the browser."""
+    """A finished PDF as a download (from the cache, or from memory when never stored)."""
     source = exported.path if exported.data is None else io.BytesIO(exported.data)
-    return send_file(
-        source,
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=exported.filename,
-        max_age=0,
-    )
+    return send_download(source, "application/pdf", exported.filename)
 
 
 def render_error_page(error: RenderError):

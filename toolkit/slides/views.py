@@ -11,6 +11,7 @@ from toolkit.audit.services import record
 from toolkit.auth.access import signed_in
 from toolkit.content.access import readable_lesson_or_404
 from toolkit.exports import office, services
+from toolkit.exports.letter import NO_LETTER_DETAILS
 from toolkit.exports.options import SLIDES
 from toolkit.exports.views import (
     _back_to_options,
@@ -49,16 +50,10 @@ def present(slug: str):
         url_for("static", filename="css/presenter.css"),
     )
     presenter = {
-        "back": _back_to_options(slug, options.with_document("plan"), _no_letter()),
+        "back": _back_to_options(slug, options.with_document("plan"), NO_LETTER_DETAILS),
         "script": url_for("static", filename="js/presenter.js"),
     }
     return browser_symbols(deck_html(deck, options, links, presenter))
-
-
-def _no_letter():
-    from toolkit.exports.letter import NO_LETTER_DETAILS
-
-    return NO_LETTER_DETAILS
 
 
 @bp.route("/lessons/<slug>/slides.pptx")

@@ -8,28 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from toolkit.content.fences import closes, fence_opening
 from toolkit.content.lint.base import BlockContext, Hit
 from toolkit.content.worksheets import marker_problem, parse_structure, structure_kind
-
-
-def fence_opening(line: str) -> tuple[str, int, str] | None:
-    """(fence character, length, info) of a line that opens a fence, or None."""
-    text = line.lstrip(" ")
-    if len(line) - len(text) > 3 or text[:1] not in ("`", "~"):
-        return None
-    char = text[0]
-    length = len(text) - len(text.lstrip(char))
-    if length < 3:
-        return None
-    info = text[length:].strip()
-    if char == "`" and "`" in info:
-        return None
-    return char, length, info
-
-
-def closes(line: str, char: str, length: int) -> bool:
-    text = line.strip()
-    return len(text) >= length and text == char * len(text) and len(line) - len(line.lstrip()) <= 3
 
 
 def check(ctx: BlockContext) -> Iterator[Hit]:
