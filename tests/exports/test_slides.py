@@ -183,3 +183,21 @@ def test_the_print_check_finds_a_slide_that_runs_over(app, tmp_path):
     kinds = {(p.kind, p.where) for p in report.problems}
     assert kinds == {("slide-overflow", "long-card-11-14/slides/standard/16:9")}
     assert any("pages for" in p.what for p in report.problems)  # the card ran onto a page more
+
+
+def test_young_pupils_slides_carry_their_pictures_and_the_pictures_credit(
+    app, runner, tmp_path, login_as, client
+):
+    from tests.exports.lessons import load
+    from tests.library_files import lesson_text
+
+    load(runner, tmp_path / "library", {"4-7/young-4-7.md": lesson_text("young-4-7", band="4-7")})
+    login_as("teacher")
+    _, page = _get(client, "/lessons/young-4-7/slides")
+    assert 'class="symbol"' in page.decode() and "OpenMoji" in page.decode()
+    _, data = _get(client, "/lessons/young-4-7/slides.pptx")
+    deck = Presentation(io.BytesIO(data))
+    pictures = [s for slide in deck.slides for s in slide.shapes if s.shape_type == 13]
+    assert pictures and all(p._element.nvPicPr.cNvPr.get("descr") for p in pictures)
+    first = " ".join(s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame)
+    assert "OpenMoji" in first

@@ -350,17 +350,12 @@ class WordWriter:
                 self.drawing(child, container)
             elif "card-sheet" in classes:
                 self.cards(child)
-            elif tag == "section" and "cut-card" in classes:
-                self.cut_card(child, target)
             elif tag in ("div", "section", "header", "article", "aside", "main", "li", "td"):
                 self.blocks(child, level, container, inline_done)
             elif tag == "blockquote":
                 self.blocks(child, level, container)
             elif not inline_done and tag in ("span", "strong", "em", "a"):
                 self.paragraph(child, target)
-
-    def cut_card(self, card: Element, target) -> None:
-        self.blocks(card, 0, target)
 
     def outline(self, element: Element) -> None:
         """The plan's minute-by-minute outline as a table: time, what, kind."""

@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 
 from toolkit.content.markdown import symbol_image
 from toolkit.content.schema import PUPIL_OBJECTIVE, SESSION_OBJECTIVE
+from toolkit.content.symbols import ATTRIBUTION
 from toolkit.exports.viewmodel import Card, PrintBlock, PrintLesson, Route, School
 
 ROUTES_PER_SLIDE = 2
@@ -48,7 +49,6 @@ class RouteItem:
     web: str  # the address as printed, without its scheme
     url: str  # the address the QR code holds ("" when the route has no web page)
     qr_svg: Markup
-    hours: str
 
 
 @dataclass
@@ -96,11 +96,15 @@ class Deck:
     lesson: PrintLesson
     school: School
     slides: list[Slide]
-    emergency: str = ""
 
     @property
     def title(self) -> str:
         return self.lesson.title
+
+    @property
+    def symbol_credit(self) -> str:
+        """The symbols' attribution when a slide shows one (their licence asks for it)."""
+        return ATTRIBUTION if any(slide.symbol for slide in self.slides) else ""
 
     @property
     def for_adults(self) -> bool:
@@ -136,7 +140,6 @@ def route_item(route: Route) -> RouteItem:
         web=web,
         url=url,
         qr_svg=qr_svg(url) if url else Markup(""),
-        hours=route.hours or "",
     )
 
 
@@ -282,4 +285,4 @@ def build_deck(lesson: PrintLesson, school: School) -> Deck:
     slides.append(closing_slide(lesson, school))
     for number, slide in enumerate(slides, start=1):
         slide.number = number
-    return Deck(lesson, school, slides, lesson.help.emergency_number)
+    return Deck(lesson, school, slides)

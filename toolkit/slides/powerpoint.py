@@ -177,6 +177,8 @@ def _content_slide(prs, deck: Deck, data: Slide, variant: str, logo: Path | None
         top = BODY_TOP + Mm(8)
         if deck.school.name:
             _text_box(slide, MARGIN_X, Mm(6), Mm(200), Mm(9), deck.school.name.upper(), Pt(16))
+        if deck.symbol_credit:
+            _text_box(slide, MARGIN_X, FOOT_TOP - Mm(9), Mm(250), Mm(7), deck.symbol_credit, Pt(11))
         if logo is not None:
             picture = slide.shapes.add_picture(str(logo), WIDTH - MARGIN_X - Mm(55), Mm(5))
             scale = min(Mm(55) / picture.width, Mm(20) / picture.height)
