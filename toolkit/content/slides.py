@@ -88,70 +88,87 @@ def parse_cards(line: str) -> tuple[tuple[int, ...] | None, str]:
     return tuple(numbers), ""
 
 
-def split_slides(body: str) -> BlockSlides:
-    """Split a block body into its slides and the text that prints without them."""
-    result = BlockSlides()
-    kept: list[str] = []  # printed lines
-    notes: list[str] = []  # lines of the current stretch of teacher text
-    fence: tuple[str, int] | None = None  # an ordinary fence (code, tick table, grid) is open
-    slide: SlideSource | None = None  # a slide fence is open
-    slide_fence: tuple[str, int] = ("`", 3)
-    content: list[str] = []
+class _Splitter:
+    """Reads a block body line by line into its slides and the lines that print.
 
-    def finish_stretch() -> None:
-        text = "\n".join(notes).strip("\n")
-        if result.slides:
-            result.slides[-1].notes = text
+    The teacher's text between two slides is the stretch of printed lines since the first of
+    them: it becomes that slide's notes (before any slide, the block's lead).
+    """
+
+    def __init__(self) -> None:
+        self.result = BlockSlides()
+        self.kept: list[str] = []  # printed lines
+        self.stretch = 0  # where the current stretch of teacher text starts in `kept`
+        self.fence: tuple[str, int] | None = None  # an ordinary fence (code, tick table) is open
+        self.slide: SlideSource | None = None  # a slide fence is open
+        self.slide_fence: tuple[str, int] = ("`", 3)
+        self.content: list[str] = []
+
+    def end_stretch(self) -> None:
+        text = "\n".join(self.kept[self.stretch :]).strip("\n")
+        if self.result.slides:
+            self.result.slides[-1].notes = text
         else:
-            result.lead = text
-        notes.clear()
+            self.result.lead = text
+        self.stretch = len(self.kept)
 
-    for number, line in enumerate(body.split("\n")):
-        if slide is not None:
-            if closes(line, *slide_fence):
-                slide.body = "\n".join(content).strip("\n")
-                slide = None
+    def read(self, number: int, line: str) -> None:
+        if self.slide is not None:
+            if closes(line, *self.slide_fence):
+                self.slide.body = "\n".join(self.content).strip("\n")
+                self.slide = None
             else:
-                content.append(line)
-            continue
-        if fence is not None:
-            kept.append(line)
-            notes.append(line)
-            if closes(line, *fence):
-                fence = None
-            continue
+                self.content.append(line)
+            return
+        if self.fence is not None:
+            self.kept.append(line)
+            if closes(line, *self.fence):
+                self.fence = None
+            return
         opening = fence_opening(line)
-        if opening is not None:
-            title = slide_title(opening[2])
-            if title is None:
-                fence = opening[:2]
-                kept.append(line)
-                notes.append(line)
-                continue
-            finish_stretch()
-            slide = SlideSource(number, title=title)
-            slide_fence, content = opening[:2], []
-            result.slides.append(slide)
-            continue
+        title = slide_title(opening[2]) if opening is not None else None
+        if opening is not None and title is None:
+            self.fence = opening[:2]
+            self.kept.append(line)
+        elif opening is not None:
+            self.end_stretch()
+            self.slide = SlideSource(number, title=title)
+            self.slide_fence, self.content = opening[:2], []
+            self.result.slides.append(self.slide)
+        else:
+            self.cards_line(number, line)
+
+    def cards_line(self, number: int, line: str) -> None:
         cards, problem = parse_cards(line)
         if cards is None:
-            kept.append(line)
-            notes.append(line)
-            continue
-        if problem:
-            result.problems.append((number, problem))
-            continue
-        finish_stretch()
-        result.slides.append(SlideSource(number, cards=cards))
-    if slide is not None:
-        slide.body = "\n".join(content).strip("\n")
-        slide.closed = False
-        result.problems.append(
-            (slide.line, "```slide is not closed: end it with a line of ``` (three backticks)")
-        )
-    finish_stretch()
-    result.text = "\n".join(kept)
-    return result
+            self.kept.append(line)
+        elif problem:
+            self.result.problems.append((number, problem))
+        else:
+            self.end_stretch()
+            self.result.slides.append(SlideSource(number, cards=cards))
+
+    def finish(self) -> BlockSlides:
+        if self.slide is not None:
+            self.slide.body = "\n".join(self.content).strip("\n")
+            self.slide.closed = False
+            self.result.problems.append(
+                (
+                    self.slide.line,
+                    "```slide is not closed: end it with a line of ``` (three backticks)",
+                )
+            )
+        self.end_stretch()
+        self.result.text = "\n".join(self.kept)
+        return self.result
+
+
+def split_slides(body: str) -> BlockSlides:
+    """Split a block body into its slides and the text that prints without them."""
+    splitter = _Splitter()
+    for number, line in enumerate(body.split("\n")):
+        splitter.read(number, line)
+    return splitter.finish()
 
 
 def strip_slides(body: str) -> str:

@@ -58,7 +58,7 @@ def prepare_stamp_fonts() -> None:
         threading.Thread(target=stamp.prepare, name="stamp-fonts", daemon=True).start()
 
 
-def _options_or_400(values):
+def options_or_400(values):
     try:
         return services.options_for(values, current_user.organisation)
     except OptionError as error:
@@ -93,7 +93,7 @@ def lesson(slug: str):
     """The export menu, showing the options it was opened with (after a preview, say)."""
     found = readable_lesson_or_404(current_user, slug)
     source = services.lesson_source(found)
-    options = _options_or_400(request.args)
+    options = options_or_400(request.args)
     audience = source.doc.audience
     has_cards = "cards" in services.lesson_set_documents(source)
     offered = lesson_documents(audience)
@@ -122,7 +122,7 @@ def _export_request(slug: str):
     """The lesson (404 unless readable), the options (400 if unknown or a document the lesson
     does not have), country and school."""
     found = readable_lesson_or_404(current_user, slug)
-    options = _options_or_400(request.args)
+    options = options_or_400(request.args)
     try:
         services.check_documents([services.lesson_source(found)], options.document)
     except OptionError as error:
@@ -140,7 +140,7 @@ def browser_symbols(html: str) -> Markup:
     return Markup(str(html).replace(f'src="{SYMBOL_URL}', f'src="{prefix}'))  # noqa: S704
 
 
-def _back_to_options(slug: str, options, letter: LetterDetails) -> str:
+def back_to_options(slug: str, options, letter: LetterDetails) -> str:
     """The export menu with the options (and letter details) of this request still chosen."""
     return url_for("exports.lesson", slug=slug, **options.as_dict(), **letter.as_query())
 
@@ -156,7 +156,7 @@ def preview(slug: str):
     job = RenderJob("", options.paper, options.variant)
     links = tuple(url_for("exports.asset", name=name) for name in stylesheet_names(job))
     bar = {
-        "back": _back_to_options(slug, options, letter),
+        "back": back_to_options(slug, options, letter),
         "download": url_for(
             "exports.download", slug=slug, **options.as_dict(), **letter.as_query()
         ),
@@ -209,7 +209,7 @@ def _preparing_page(slug: str, found, options, letter: LetterDetails):
         document=document_label(options.document, found.current_version.audience),
         ready_url=url_for("exports.ready", slug=slug, **query),
         download_url=url_for("exports.download", slug=slug, **query),
-        back_url=_back_to_options(slug, options, letter),
+        back_url=back_to_options(slug, options, letter),
     )
     return page, 202, {"Cache-Control": "no-store", "Retry-After": "2"}
 
@@ -329,7 +329,7 @@ def packs():
         topic=topic,
         bands=[(b.slug, b.name) for b in repository.bands(all_ages=True)],
         topics=[(t.slug, t.name) for t in repository.topics()],
-        options=_options_or_400({"document": "pack"}),
+        options=options_or_400({"document": "pack"}),
         choices=_choices(),
         max_lessons=services.MAX_PACK_LESSONS,
     )
@@ -346,7 +346,7 @@ def start_pack():
         flash(f"A pack holds at most {services.MAX_PACK_LESSONS} lessons.", "error")
         return redirect(url_for("exports.packs"))
     found = [readable_lesson_or_404(current_user, slug) for slug in slugs]
-    options = _options_or_400(request.form)
+    options = options_or_400(request.form)
     try:
         services.check_documents([services.lesson_source(f) for f in found], options.document)
     except OptionError as error:

@@ -336,14 +336,7 @@ class WordWriter:
             elif tag == "table":
                 self.table(child, container)
             elif tag == "dl":
-                for item in child.elements():
-                    paragraph = self.paragraph(item, target)
-                    if paragraph is not None and item.tag == "dd":
-                        paragraph.paragraph_format.left_indent = Mm(6)
-                    elif paragraph is not None:  # the term, bold above its definition
-                        paragraph.paragraph_format.keep_with_next = True
-                        for run in paragraph.runs:
-                            run.bold = True
+                self.definitions(child, target)
             elif "write-lines" in classes:
                 self.writing_lines(len(child.find_all("span")), container)
             elif "draw-box" in classes or "draw-squares" in classes:
@@ -356,6 +349,17 @@ class WordWriter:
                 self.blocks(child, level, container)
             elif not inline_done and tag in ("span", "strong", "em", "a"):
                 self.paragraph(child, target)
+
+    def definitions(self, element: Element, target) -> None:
+        """A vocabulary list: each term bold above its definition, indented."""
+        for item in element.elements():
+            paragraph = self.paragraph(item, target)
+            if paragraph is not None and item.tag == "dd":
+                paragraph.paragraph_format.left_indent = Mm(6)
+            elif paragraph is not None:
+                paragraph.paragraph_format.keep_with_next = True
+                for run in paragraph.runs:
+                    run.bold = True
 
     def outline(self, element: Element) -> None:
         """The plan's minute-by-minute outline as a table: time, what, kind."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import segno
 from markupsafe import Markup, escape
 
-from toolkit.content.markdown import symbol_image
+from toolkit.content.markdown import SYMBOL_URL, symbol_image
 from toolkit.content.schema import PUPIL_OBJECTIVE, SESSION_OBJECTIVE
 from toolkit.content.symbols import ATTRIBUTION
 from toolkit.exports.viewmodel import Card, PrintBlock, PrintLesson, Route, School
@@ -48,7 +48,11 @@ class RouteItem:
     phone: str
     web: str  # the address as printed, without its scheme
     url: str  # the address the QR code holds ("" when the route has no web page)
-    qr_svg: Markup
+
+    @property
+    def qr_svg(self) -> Markup:
+        """Drawn only where it is shown (the PDF and browser); PowerPoint draws its own PNG."""
+        return qr_svg(self.url) if self.url else Markup("")
 
 
 @dataclass
@@ -62,16 +66,14 @@ class Slide:
     number: int = 0
 
     @property
-    def words(self) -> int:
-        return len(TAGS.sub(" ", str(self.html)).split())
-
-    @property
     def load(self) -> int:
-        """Words, or characters over six where long words (a web address) fill more room."""
+        """How much the slide holds: its words (or its characters over six, where long words
+        such as a web address fill more room), and a few words more for each paragraph or item."""
         html = str(self.html)
+        text = " ".join(TAGS.sub(" ", html).split())
         parts = html.count("<p>") + html.count("<li>")
-        text = TAGS.sub(" ", html)
-        return max(self.words, len(" ".join(text.split())) // CHARACTERS_A_WORD) + PART_LOAD * parts
+        words = max(len(text.split()), len(text) // CHARACTERS_A_WORD)
+        return words + PART_LOAD * parts
 
     def density(self, variant: str) -> str:
         """How tightly the slide's text is set in a print style: normal, dense or very-dense."""
@@ -139,7 +141,6 @@ def route_item(route: Route) -> RouteItem:
         phone=route.phone or "",
         web=web,
         url=url,
-        qr_svg=qr_svg(url) if url else Markup(""),
     )
 
 
@@ -182,13 +183,20 @@ def numbered_from_start(html: Markup) -> Markup:
 
 def symbol_of(html: str) -> str:
     """The name of the first symbol in rendered HTML ("" when it has none)."""
-    marker = 'src="toolkit-asset:/symbols/'
+    marker = f'src="{SYMBOL_URL}'
     start = str(html).find(marker)
     if start < 0:
         return ""
     start += len(marker)
     end = str(html).find(".svg", start)
     return str(html)[start:end] if end > start else ""
+
+
+def remaining_cards(cards: dict[int, Card], shown: set[int]) -> list[Slide]:
+    """The cards no `[cards: ...]` line has shown yet, one a slide (and now shown)."""
+    slides = [card_slide(cards[n], Markup("")) for n in cards if n not in shown]
+    shown.update(cards)
+    return slides
 
 
 def block_slides(block: PrintBlock, cards: dict[int, Card], shown: set[int]) -> list[Slide]:
@@ -210,7 +218,7 @@ def block_slides(block: PrintBlock, cards: dict[int, Card], shown: set[int]) -> 
 
 
 def help_slides(lesson: PrintLesson) -> list[Slide]:
-    """The country's routes for the readers (three a slide), then the closing slide."""
+    """The country's routes for the readers, two a slide."""
     help = lesson.help
     if lesson.audience == "parents":
         shown = help.for_parents + tuple(r for r in help.routes if r not in help.for_parents)
@@ -277,10 +285,9 @@ def build_deck(lesson: PrintLesson, school: School) -> Deck:
         if block.kind in SKIPPED_KINDS and not block.slides:
             continue
         if block.kind == "plenary":
-            slides.extend(card_slide(cards[n], Markup("")) for n in cards if n not in shown)
-            shown.update(cards)
+            slides.extend(remaining_cards(cards, shown))
         slides.extend(block_slides(block, cards, shown))
-    slides.extend(card_slide(cards[n], Markup("")) for n in cards if n not in shown)
+    slides.extend(remaining_cards(cards, shown))
     slides.extend(help_slides(lesson))
     slides.append(closing_slide(lesson, school))
     for number, slide in enumerate(slides, start=1):

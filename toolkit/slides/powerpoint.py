@@ -11,6 +11,7 @@ from __future__ import annotations
 from io import BytesIO
 from pathlib import Path
 
+import segno
 from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -167,6 +168,20 @@ def _foot(slide, deck: Deck, slide_data: Slide, total: int, variant: str) -> Non
     box.text_frame.paragraphs[0].alignment = 3  # right
 
 
+def _title_slide_extras(slide, deck: Deck, logo: Path | None) -> None:
+    """The school's name and logo above the title, the pictures' credit below it."""
+    if deck.school.name:
+        _text_box(slide, MARGIN_X, Mm(6), Mm(200), Mm(9), deck.school.name.upper(), Pt(16))
+    if deck.symbol_credit:
+        _text_box(slide, MARGIN_X, FOOT_TOP - Mm(9), Mm(250), Mm(7), deck.symbol_credit, Pt(11))
+    if logo is not None:
+        picture = slide.shapes.add_picture(str(logo), WIDTH - MARGIN_X - Mm(55), Mm(5))
+        scale = min(Mm(55) / picture.width, Mm(20) / picture.height)
+        picture.width, picture.height = int(picture.width * scale), int(picture.height * scale)
+        picture.left = WIDTH - MARGIN_X - picture.width
+        picture._element.nvPicPr.cNvPr.set("descr", deck.school.name)
+
+
 def _content_slide(prs, deck: Deck, data: Slide, variant: str, logo: Path | None):
     slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_AND_CONTENT])
     title_size, body_size = _sizes(variant, data)
@@ -175,16 +190,7 @@ def _content_slide(prs, deck: Deck, data: Slide, variant: str, logo: Path | None
     if data.kind == "title":
         title_size = Pt(title_size.pt + 6)
         top = BODY_TOP + Mm(8)
-        if deck.school.name:
-            _text_box(slide, MARGIN_X, Mm(6), Mm(200), Mm(9), deck.school.name.upper(), Pt(16))
-        if deck.symbol_credit:
-            _text_box(slide, MARGIN_X, FOOT_TOP - Mm(9), Mm(250), Mm(7), deck.symbol_credit, Pt(11))
-        if logo is not None:
-            picture = slide.shapes.add_picture(str(logo), WIDTH - MARGIN_X - Mm(55), Mm(5))
-            scale = min(Mm(55) / picture.width, Mm(20) / picture.height)
-            picture.width, picture.height = int(picture.width * scale), int(picture.height * scale)
-            picture.left = WIDTH - MARGIN_X - picture.width
-            picture._element.nvPicPr.cNvPr.set("descr", deck.school.name)
+        _title_slide_extras(slide, deck, logo)
     _title(
         slide,
         str(data.title_text),
@@ -214,8 +220,6 @@ def _content_slide(prs, deck: Deck, data: Slide, variant: str, logo: Path | None
 
 def _route(slide, route: RouteItem, left, top, width, sizes: tuple[Pt, Pt, Pt]) -> None:
     """A route: its QR code, then beside it the name, phone and address, and what it is for."""
-    import segno
-
     name_size, text_size, purpose_size = sizes
     if route.url:
         png = BytesIO()

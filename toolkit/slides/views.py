@@ -14,8 +14,8 @@ from toolkit.exports import office, services
 from toolkit.exports.letter import NO_LETTER_DETAILS
 from toolkit.exports.options import SLIDES
 from toolkit.exports.views import (
-    _back_to_options,
-    _options_or_400,
+    back_to_options,
+    options_or_400,
     browser_symbols,
     send_office_file,
 )
@@ -28,7 +28,7 @@ bp = Blueprint("slides", __name__)
 def _slides_request(slug: str):
     """The lesson (404 unless readable), the options with the slides chosen, country, school."""
     found = readable_lesson_or_404(current_user, slug)
-    options = _options_or_400(request.args).with_document(SLIDES)
+    options = options_or_400(request.args).with_document(SLIDES)
     country = services.country_data(options.country)
     school = services.school_info(current_user.organisation, current_app.config["UPLOAD_DIR"])
     return found, options, country, school
@@ -50,7 +50,7 @@ def present(slug: str):
         url_for("static", filename="css/presenter.css"),
     )
     presenter = {
-        "back": _back_to_options(slug, options.with_document("plan"), NO_LETTER_DETAILS),
+        "back": back_to_options(slug, options.with_document("plan"), NO_LETTER_DETAILS),
         "script": url_for("static", filename="js/presenter.js"),
     }
     return browser_symbols(deck_html(deck, options, links, presenter))
