@@ -15,8 +15,8 @@ from toolkit.exports.letter import NO_LETTER_DETAILS
 from toolkit.exports.options import SLIDES
 from toolkit.exports.views import (
     back_to_options,
-    options_or_400,
     browser_symbols,
+    options_or_400,
     send_office_file,
 )
 from toolkit.extensions import db
