@@ -1,7 +1,8 @@
 """Fixtures in the flaskr style: an app on a migrated test database, a client, a CLI runner.
 
 Set TOOLKIT_TEST_DATABASE_URL to run the whole suite on PostgreSQL (`make test` does so when the
-server answers). Each test starts from empty tables.
+server answers, with TOOLKIT_TEST_FILE_STORE=database: every stored file then goes through the
+database). Each test starts from empty tables.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ def config_for_tests(database_url: str, tmp_path: Path, **overrides) -> dict:
         "LESSONS_DIR": str(ROOT / "lessons"),
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "EXPORT_CACHE_DIR": str(tmp_path / "exports"),
+        # `make test` runs the PostgreSQL pass with the files in the database.
+        "FILE_STORE": os.environ.get("TOOLKIT_TEST_FILE_STORE") or "local",
         # A shared test machine can be slow: downloads wait for their render, except where a
         # test shortens this to see the progress page.
         "EXPORT_WAIT_SECONDS": 600,

@@ -10,6 +10,8 @@ from flask import Flask
 
 from toolkit.throttle import parse_rates
 
+FILE_STORES = ("local", "database")
+
 ENVIRONMENTS = ("production", "development", "testing")
 RATE_SETTINGS = (
     "LOGIN_LIMIT_PER_PAIR",
@@ -30,6 +32,9 @@ class Defaults:
     LESSONS_DIR: str | None = None  # None: the lessons/ folder beside the package
     UPLOAD_DIR: str | None = None  # None: <instance>/uploads
     EXPORT_CACHE_DIR: str | None = None  # None: <instance>/exports
+    # Where logos, kept PDFs, packs and import previews are stored (toolkit/storage): "local"
+    # folders (the two above), or "database" (every machine of a PostgreSQL deployment shares it).
+    FILE_STORE = "local"
     SQLITE_BUSY_TIMEOUT_MS = 5000
     PROXY_FIX = 0  # number of trusted reverse proxies in front of the app
 
@@ -113,6 +118,11 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         app.config["EXPORT_WARM"] = env != "testing"
     if app.config["RENDER_IN_PROCESS_FALLBACK"] is None:
         app.config["RENDER_IN_PROCESS_FALLBACK"] = env != "production"
+    if app.config["FILE_STORE"] not in FILE_STORES:
+        raise RuntimeError(
+            f"TOOLKIT_FILE_STORE must be one of {', '.join(FILE_STORES)}, "
+            f"not {app.config['FILE_STORE']!r}"
+        )
     for name in RATE_SETTINGS:
         try:
             parse_rates(app.config[name])

@@ -15,8 +15,10 @@ from toolkit.content.models import (
     Strand,
     Topic,
 )
+from toolkit.deployment.models import ServerProcess
 from toolkit.exports.models import ExportArtifact, ExportJob
 from toolkit.review.models import Review
+from toolkit.storage.database import CachedFileRow, StoredFileRow
 from toolkit.throttle import ThrottleCounter
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "AuditEvent",
     "Block",
     "BlockVersion",
+    "CachedFileRow",
     "Country",
     "ExportArtifact",
     "ExportJob",
@@ -34,7 +37,9 @@ __all__ = [
     "LessonVersion",
     "Organisation",
     "Review",
+    "ServerProcess",
     "Strand",
+    "StoredFileRow",
     "ThrottleCounter",
     "Topic",
     "User",

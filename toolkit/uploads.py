@@ -10,9 +10,14 @@ from contextlib import contextmanager
 
 from PIL import Image, ImageFile
 
-LOGO_FOLDER = "logos"  # under UPLOAD_DIR, outside static/
+UPLOAD_SCHEME = "toolkit-upload:"  # how print HTML names a stored upload
+LOGO_FOLDER = "logos"  # the name print HTML gives the logos' area
 LOGO_NAME = re.compile(r"^[0-9a-f]{32}\.png$")  # generated names only; always a re-drawn PNG
 MAX_LOGO_BYTES = 2 * 1024 * 1024
+
+# Stored uploads a render may read, by the name print HTML gives them ("logos/<file>"): the
+# caller reads them from the file store and hands them over with the job.
+Uploads = tuple[tuple[str, bytes], ...]
 
 _strict_decoding_lock = threading.Lock()
 
@@ -46,3 +51,22 @@ def is_whole_png(data: bytes) -> bool:
     except Exception:  # noqa: BLE001 (any failure to decode means the file is not whole)
         return False
     return True
+
+
+def upload_for_url(url: str | None, uploads: Uploads) -> bytes | None:
+    """The stored logo a print URL names, if the job carries it whole and within the limits.
+
+    Only `toolkit-upload:/logos/<generated name>.png` is ever answered, and only with the bytes
+    the job brought: nothing is read from a disk the render process can see.
+    """
+    if not url or not url.startswith(UPLOAD_SCHEME):
+        return None
+    name = url[len(UPLOAD_SCHEME) :].lstrip("/")
+    folder, _, filename = name.partition("/")
+    if folder != LOGO_FOLDER or not LOGO_NAME.match(filename):
+        return None
+    body = dict(uploads).get(name)
+    if body is None or len(body) > MAX_LOGO_BYTES:
+        return None
+    # WeasyPrint would print a file cut short (a full disk, a partial restore) as grey.
+    return body if is_whole_png(body) else None

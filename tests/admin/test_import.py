@@ -11,6 +11,7 @@ from tests.library_files import lesson_text, make_library
 from toolkit.audit.models import AuditEvent
 from toolkit.content.models import Lesson
 from toolkit.extensions import db
+from toolkit.storage import Area, get_store
 
 
 def zip_folder(root: Path, prefix: str = "lessons/") -> bytes:
@@ -88,7 +89,7 @@ def test_preview_changes_nothing_then_confirm_imports(app, client, runner, tmp_p
     # The token is single use and the stored archive is gone.
     again = client.post("/admin/import/confirm", data={"token": token}, follow_redirects=True)
     assert "expired or was already done" in again.get_data(as_text=True)
-    assert not list((Path(app.config["UPLOAD_DIR"]) / "imports").glob("*.zip"))
+    assert _kept(app) == []
 
 
 def test_archive_with_contents_at_its_top_is_accepted(app, client, tmp_path, login_as):
@@ -237,8 +238,9 @@ def test_hostile_yaml_in_an_archive_is_refused_with_file_and_line(
         _refused(app, client, data, "11-14/x.md:2: [(front matter)] YAML: ")
 
 
-def _kept(app) -> list[Path]:
-    return sorted((Path(app.config["UPLOAD_DIR"]) / "imports").glob("*.zip"))
+def _kept(app) -> list[str]:
+    """The names of the archives kept for a preview."""
+    return sorted(f.name for f in get_store(app).files(Area.IMPORTS))
 
 
 def test_previewed_archives_are_capped_per_user_newest_kept(
@@ -254,7 +256,7 @@ def test_previewed_archives_are_capped_per_user_newest_kept(
         pages.append(
             _upload(client, library_zip(tmp_path, lessons, f"l{n}")).get_data(as_text=True)
         )
-    kept = [path.name for path in _kept(app)]
+    kept = _kept(app)
     assert len(kept) == 3 + 1  # PREVIEWS_PER_USER of this admin's, and the other admin's one
     assert sum(name.startswith(f"{admin.id}-") for name in kept) == 3  # PREVIEWS_PER_USER
     assert sum(name.startswith(f"{other.id}-") for name in kept) == 1  # another's is left alone
@@ -266,26 +268,25 @@ def test_previewed_archives_are_capped_per_user_newest_kept(
     assert _slugs(app) == {"mine": False}
 
 
-def test_previewed_archives_are_capped_by_size_and_expire(tmp_path, monkeypatch):
-    import os
+def test_previewed_archives_are_capped_by_size_and_expire(ctx, monkeypatch):
     import time
+    from types import SimpleNamespace
 
     from toolkit.admin import importer
+    from toolkit.storage import Area, get_store
 
+    store = get_store()
     monkeypatch.setattr(importer, "PREVIEW_BYTES_PER_USER", 2500)
-    folder = tmp_path / "imports"
-    first, first_path = importer.keep_for_preview(folder, 7, b"x" * 1000)
-    second, _ = importer.keep_for_preview(folder, 7, b"x" * 1000)
-    assert importer.preview_archive(folder, 7, first) == first_path
-    third, _ = importer.keep_for_preview(folder, 7, b"x" * 1000)  # 3000 bytes: the first goes
-    assert importer.preview_archive(folder, 7, first) is None
-    assert importer.preview_archive(folder, 7, second) and importer.preview_archive(
-        folder, 7, third
-    )
-    assert importer.preview_archive(folder, 8, third) is None  # tokens are the user's own
-    assert importer.preview_archive(folder, 7, "../7-" + third) is None
-    an_hour_ago = time.time() - importer.PREVIEW_MAX_AGE_SECONDS - 1
-    for path in folder.glob("*.zip"):
-        os.utime(path, (an_hour_ago, an_hour_ago))
-    assert importer.preview_archive(folder, 7, third) is None
-    assert not list(folder.glob("*.zip"))
+    first = importer.keep_for_preview(store, 7, b"1" * 1000)
+    second = importer.keep_for_preview(store, 7, b"2" * 1000)
+    assert importer.preview_archive(store, 7, first) == b"1" * 1000
+    third = importer.keep_for_preview(store, 7, b"3" * 1000)  # 3000 bytes: the first goes
+    assert importer.preview_archive(store, 7, first) is None
+    assert importer.preview_archive(store, 7, second) == b"2" * 1000
+    assert importer.preview_archive(store, 7, third) == b"3" * 1000
+    assert importer.preview_archive(store, 8, third) is None  # tokens are the user's own
+    assert importer.preview_archive(store, 7, "../7-" + third) is None
+    later = time.time() + importer.PREVIEW_MAX_AGE_SECONDS + 1
+    monkeypatch.setattr(importer, "time", SimpleNamespace(time=lambda: later))
+    assert importer.preview_archive(store, 7, third) is None
+    assert store.files(Area.IMPORTS) == []

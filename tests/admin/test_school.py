@@ -4,7 +4,6 @@ import io
 import random
 import struct
 import zlib
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -15,6 +14,7 @@ from toolkit.admin.settings import SettingsError, clean_logo
 from toolkit.audit.models import AuditEvent
 from toolkit.auth.models import Organisation
 from toolkit.extensions import db
+from toolkit.storage import Area, LocalStore, get_store
 
 
 def png_bytes(size=(40, 20), colour=(200, 30, 30), **save) -> bytes:
@@ -95,17 +95,20 @@ def test_logo_is_re_encoded_and_stored_outside_static(app, client, runner, tmp_p
     # Accepted by content, whatever its name says.
     assert _post(client, png_bytes(size=(3000, 1000)), filename="school.svg").status_code == 302
     org = _org(app)
-    stored = Path(app.config["UPLOAD_DIR"]) / "logos" / org.logo_filename
-    assert stored.is_file() and "static" not in stored.parts
+    stored = get_store(app).get(Area.LOGOS, org.logo_filename)
+    assert stored is not None
+    if isinstance(get_store(app), LocalStore):  # never under static/, where it would be served
+        path = get_store(app).path(Area.LOGOS, org.logo_filename)
+        assert path.is_file() and "static" not in path.parts
     assert org.logo_filename != "school.svg" and org.logo_filename.endswith(".png")
-    with Image.open(stored) as image:
+    with Image.open(io.BytesIO(stored)) as image:
         assert image.format == "PNG" and image.size == (1200, 400)  # scaled into the print box
     served = client.get("/print/logo")
     assert served.status_code == 200 and served.mimetype == "image/png"
     served.close()
     # Replacing it removes the old file.
     _post(client, png_bytes())
-    assert not stored.exists()
+    assert not get_store(app).exists(Area.LOGOS, org.logo_filename)
     assert _org(app).logo_filename != org.logo_filename
 
 
@@ -121,8 +124,7 @@ def test_png_polyglot_loses_its_payload(app, client, runner, tmp_path, login_as)
     Image.new("RGB", (30, 30), (0, 90, 0)).save(out, format="PNG", pnginfo=info)
     polyglot = out.getvalue() + payload + b"PK\x03\x04 trailing zip"
     assert _post(client, polyglot).status_code == 302
-    stored = Path(app.config["UPLOAD_DIR"]) / "logos" / _org(app).logo_filename
-    data = stored.read_bytes()
+    data = get_store(app).get(Area.LOGOS, _org(app).logo_filename)
     assert b"script" not in data and b"PK\x03\x04" not in data
     assert data.endswith(b"IEND\xaeB`\x82")
 
@@ -132,8 +134,7 @@ def _refused(app, client, logo: bytes, filename: str, message: str) -> None:
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
     assert _org(app).logo_filename is None
-    folder = Path(app.config["UPLOAD_DIR"]) / "logos"
-    assert not folder.exists() or not any(folder.iterdir())
+    assert get_store(app).files(Area.LOGOS) == []
 
 
 def test_svg_with_script_is_refused(app, client, runner, tmp_path, login_as):

@@ -68,8 +68,44 @@ def images(pdf: bytes) -> int:
     return count
 
 
-def kept_bodies(app) -> list:
-    """The document bodies kept in an app's export cache (see toolkit.exports.bodies)."""
-    from pathlib import Path
+def kept_bodies(app) -> list[str]:
+    """The names of the document bodies kept in an app's file store (see exports.bodies)."""
+    from toolkit.storage import Area, get_store
 
-    return sorted((Path(app.config["EXPORT_CACHE_DIR"]) / "bodies").rglob("*.pdf"))
+    return sorted(f.name for f in get_store(app).files(Area.BODIES))
+
+
+def stored(app, area, name: str) -> bytes:
+    """A stored file's bytes, read without marking it used."""
+    from toolkit.storage import get_store
+
+    return get_store(app).get(area, name, touch=False)
+
+
+def every_stored_file(app) -> list[bytes]:
+    """The bytes of every file an app's store holds, in every area."""
+    from toolkit.storage import Area, get_store
+
+    store = get_store(app)
+    return [store.get(a, f.name, touch=False) for a in Area for f in store.files(a)]
+
+
+def set_last_used(app, area, name: str, when: float) -> None:
+    """Pretend a stored file was last used at `when` (seconds since the epoch)."""
+    import os
+    from datetime import datetime
+
+    from sqlalchemy import update
+
+    from toolkit.storage import LocalStore, get_store
+    from toolkit.storage.database import CachedFileRow, StoredFileRow, _table
+
+    store = get_store(app)
+    if isinstance(store, LocalStore):
+        os.utime(store.path(area, name), (when, when))
+        return
+    table = _table(area)
+    assert table in (CachedFileRow, StoredFileRow)
+    with store.engine.begin() as conn:
+        moment = datetime.utcfromtimestamp(when)
+        conn.execute(update(table).where(table.name == name).values(used_at=moment))

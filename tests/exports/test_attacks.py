@@ -108,7 +108,7 @@ def test_renderer_refuses_every_vector_in_raw_html(app, server, secret):
     html = f"{head}<body>{body}</body></html>"
     with app.app_context():
         pool = get_pool(app.config)
-        rendered = pool.render(RenderJob(html, "a4", "standard", upload_dir=str(secret.parent)))
+        rendered = pool.render(RenderJob(html, "a4", "standard"))
     assert rendered.pages >= 1
     assert "after" in pdfcheck.text(rendered.pdf)  # the document still rendered
     assert_clean(rendered.pdf, hits)

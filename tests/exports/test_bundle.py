@@ -5,16 +5,17 @@ from __future__ import annotations
 import io
 import zipfile
 from html import unescape
-from pathlib import Path
 
 from sqlalchemy import select
 
 from tests.exports import pdfcheck
 from tests.exports.lessons import make_own_lesson
+from tests.exports.pdfcheck import kept_bodies, stored
 from toolkit.audit.models import AuditEvent
 from toolkit.exports import bodies
 from toolkit.exports.render import INTERACTIVE, RenderError, render_many
 from toolkit.extensions import db
+from toolkit.storage import Area, get_store
 
 SLUG = "getting-help-11-14"
 CHOSEN = {"document": "letter", "paper": "letter", "variant": "dyslexia", "country": "GB"}
@@ -138,14 +139,14 @@ def test_a_failing_render_gives_the_error_page_and_leaves_nothing_half_written(
     response, data = _get(client, f"/lessons/{SLUG}/bundle.zip")
     assert response.status_code == 500
     assert b"The PDF could not be made" in data and b"took longer than 30 seconds" in data
-    cache = Path(app.config["EXPORT_CACHE_DIR"])
-    files = [p for p in cache.rglob("*") if p.is_file() and p.suffix != ".failed"]
-    assert files  # the plan rendered before the handout failed, and is whole
-    (failed,) = cache.rglob("*.failed")  # the handout's failure, for a download waiting on it
-    assert "took longer than 30 seconds" in failed.read_text()
-    for path in files:
-        assert path.suffix == ".pdf" and path.read_bytes().startswith(b"%PDF")
-        assert path.read_bytes().rstrip().endswith(b"%%EOF")
+    kept = kept_bodies(app)
+    assert kept  # the plan rendered before the handout failed, and is whole
+    with app.app_context():
+        (failed,) = get_store().files(Area.FAILURES)  # the handout's, for a download waiting
+    assert b"took longer than 30 seconds" in stored(app, Area.FAILURES, failed.name)
+    for name in kept:
+        data = stored(app, Area.BODIES, name)
+        assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
     with app.app_context():
         assert not db.session.scalars(
             select(AuditEvent).where(AuditEvent.action == "export.bundle")

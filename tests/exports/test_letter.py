@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.exports import pdfcheck
-from tests.exports.pdfcheck import kept_bodies
+from tests.exports.pdfcheck import every_stored_file, kept_bodies
 from toolkit.audit.models import AuditEvent
 from toolkit.auth.models import Organisation
 from toolkit.exports.letter import MAX_TEACHER, LetterDetails
@@ -154,12 +154,8 @@ def test_typed_details_are_never_stored_nor_shared_between_teachers(app, client,
         )
     assert "Alpha" not in stored and "Beta" not in stored and "Ash" not in stored
     assert '"letter_details": true' in stored  # the audit says details were given, not which
-    cache = app.config["EXPORT_CACHE_DIR"]
-    from pathlib import Path
-
-    for path in Path(cache).rglob("*"):
-        if path.is_file():
-            assert b"Alpha" not in path.read_bytes() and b"Beta" not in path.read_bytes()
+    for data in every_stored_file(app):
+        assert b"Alpha" not in data and b"Beta" not in data
 
 
 def test_typed_details_are_escaped_and_overlong_ones_refused(client, teacher):

@@ -2,7 +2,6 @@
 
 import io
 import random
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -12,6 +11,7 @@ from toolkit.auth.services import default_organisation
 from toolkit.exports.fetcher import RefusedURL, SafeFetcher
 from toolkit.exports.services import school_info
 from toolkit.extensions import db
+from toolkit.storage import Area, get_store
 
 
 def test_stored_logo_is_printed_and_other_upload_paths_are_refused(ctx, tmp_path):
@@ -20,15 +20,21 @@ def test_stored_logo_is_printed_and_other_upload_paths_are_refused(ctx, tmp_path
     name = store_logo(clean_logo(upload.getvalue()))
     org = default_organisation()
     org.logo_filename = name
-    upload_dir = ctx.config["UPLOAD_DIR"]
 
-    school = school_info(org, upload_dir).school
-    assert school.logo_url == f"toolkit-upload:/logos/{name}"
-    fetcher = SafeFetcher(upload_dir=upload_dir)
-    assert fetcher.fetch(school.logo_url) is not None
+    info = school_info(org)
+    assert info.school.logo_url == f"toolkit-upload:/logos/{name}"
+    fetcher = SafeFetcher(info.uploads)
+    assert fetcher.fetch(info.school.logo_url) is not None
 
-    (tmp_path / "uploads" / "logos" / "evil.png").write_bytes(b"\x89PNG\r\n\x1a\nnot a logo")
-    for url in ("toolkit-upload:/logos/evil.png", f"toolkit-upload:/logos/../logos/{name}"):
+    # Only the job's own logo under its generated name: not another stored file, not a path.
+    get_store().put(Area.LOGOS, "evil.png", b"\x89PNG\r\n\x1a\nnot a logo")
+    other = store_logo(clean_logo(upload.getvalue()))
+    for url in (
+        "toolkit-upload:/logos/evil.png",
+        f"toolkit-upload:/logos/../logos/{name}",
+        f"toolkit-upload:/logos/{other}",
+        f"toolkit-upload:/imports/{name}",
+    ):
         with pytest.raises(RefusedURL):
             fetcher.fetch(url)
 
@@ -62,9 +68,12 @@ def test_a_stored_logo_cut_short_is_not_printed(ctx):
     upload = io.BytesIO()
     noise.save(upload, format="PNG")
     name = store_logo(clean_logo(upload.getvalue()))
-    stored = Path(ctx.config["UPLOAD_DIR"]) / "logos" / name
-    fetcher = SafeFetcher(upload_dir=ctx.config["UPLOAD_DIR"])
+    org = default_organisation()
+    org.logo_filename = name
+    fetcher = SafeFetcher(school_info(org).uploads)
     assert fetcher.fetch(f"toolkit-upload:/logos/{name}") is not None
-    stored.write_bytes(stored.read_bytes()[: stored.stat().st_size // 2])  # e.g. a full disk
+    whole = get_store().get(Area.LOGOS, name)
+    get_store().put(Area.LOGOS, name, whole[: len(whole) // 2])  # e.g. a partial restore
+    fetcher = SafeFetcher(school_info(org).uploads)
     with pytest.raises(RefusedURL):
         fetcher.fetch(f"toolkit-upload:/logos/{name}")

@@ -9,7 +9,13 @@ import pytest
 
 from toolkit.content.library import read_library
 from toolkit.exports.options import ExportOptions
-from toolkit.exports.printcheck import check_pdf, country_dict, mark_html, sample_school
+from toolkit.exports.printcheck import (
+    check_pdf,
+    country_dict,
+    mark_html,
+    sample_school,
+    sample_uploads,
+)
 from toolkit.exports.render import Engine, RenderJob
 from toolkit.exports.services import LessonSource, print_html
 from toolkit.exports.viewmodel import running_title
@@ -30,7 +36,7 @@ def _problems(tmp_path, slug, document, variant, paper, title=None) -> list[tupl
     doc = library.lessons[slug]
     if title:
         doc = dataclasses.replace(doc, title=title)
-    school = sample_school(tmp_path)
+    school = sample_school()
     html = print_html(
         [LessonSource(slug, 1, "Ages 11 to 14", doc)],
         ExportOptions(document, paper, variant),
@@ -39,7 +45,7 @@ def _problems(tmp_path, slug, document, variant, paper, title=None) -> list[tupl
         "30 September 2027",
     )
     marked, marks = mark_html(html)
-    job = RenderJob(marked, paper, variant, upload_dir=str(tmp_path))
+    job = RenderJob(marked, paper, variant, uploads=sample_uploads())
     return check_pdf(_state["engine"].render(job).pdf, marks)
 
 

@@ -16,7 +16,7 @@ BANDS = ("4-7", "7-11", "11-14", "14-18")
 @pytest.mark.printcheck
 def test_the_library_prints_without_layout_defects(app, tmp_path):
     with app.app_context():
-        report = printcheck.check_library(LESSONS, tmp_path, get_pool(app.config))
+        report = printcheck.check_library(LESSONS, get_pool(app.config))
     # Every pupil lesson's 4 documents; a staff briefing's plan; a parents' session's plan and
     # take-home sheet; each in 3 runs.
     pupil_lessons = [path for band in BANDS for path in (LESSONS / band).glob("*.md")]

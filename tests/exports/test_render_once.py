@@ -14,17 +14,18 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import ROOT
-from tests.exports.pdfcheck import kept_bodies
+from tests.exports.pdfcheck import kept_bodies, set_last_used, stored
 from toolkit.audit.models import AuditEvent
 from toolkit.auth.models import Organisation
 from toolkit.content.library import read_library
 from toolkit.exports import counters, pruning, services
 from toolkit.exports.models import ExportArtifact
 from toolkit.exports.options import ExportOptions
-from toolkit.exports.printcheck import country_dict, sample_school
+from toolkit.exports.printcheck import country_dict, sample_school, sample_uploads
 from toolkit.exports.render import RenderClient, RenderError, RenderJob, RenderServer, get_pool
 from toolkit.exports.stamp import PageMarks, StampError, stamp, wrap
 from toolkit.extensions import db
+from toolkit.storage import Area, get_store
 
 DAY_ONE, DAY_TWO = "1 December 2026", "30 September 2027"
 
@@ -105,13 +106,12 @@ def test_a_stamped_body_reads_as_a_fresh_render_in_text_position_and_tags(
 ):
     source = _source(real_library, slug)
     options = ExportOptions(document, paper, variant, "GB")
-    uploads = Path(ctx.config["UPLOAD_DIR"])
-    school = services.SchoolInfo(sample_school(uploads), ("sample",))
+    school = services.SchoolInfo(sample_school(), ("sample",), sample_uploads())
     country = country_dict(real_library.helplines["GB"])
     pool = get_pool(ctx.config)
     # The old way: everything, the date included, laid out by WeasyPrint in one render.
     html = services.print_html([source], options, school.school, country, DAY_ONE)
-    fresh = pool.render(RenderJob(html, paper, variant, upload_dir=str(uploads))).pdf
+    fresh = pool.render(RenderJob(html, paper, variant, uploads=school.uploads)).pdf
 
     stamped = services.export_pdf([source], options, school, country, date=DAY_ONE)
     pdf = stamped.read()
@@ -123,7 +123,7 @@ def test_a_stamped_body_reads_as_a_fresh_render_in_text_position_and_tags(
 
 def test_a_new_day_is_served_from_the_kept_body(ctx, real_library, tmp_path):
     source = _source(real_library, "sextortion-11-14")
-    school = services.SchoolInfo(sample_school(tmp_path), ("sample",))
+    school = services.SchoolInfo(sample_school(), ("sample",), sample_uploads())
     country = country_dict(real_library.helplines["GB"])
     letter = ExportOptions("letter", "a4", "standard", "GB")
     first = services.export_pdf([source], letter, school, country, date=DAY_ONE)
@@ -138,7 +138,7 @@ def test_a_new_day_is_served_from_the_kept_body(ctx, real_library, tmp_path):
 
 def test_a_changed_lesson_or_school_gets_a_new_body(ctx, real_library, tmp_path):
     source = _source(real_library, "sextortion-11-14")
-    school = services.SchoolInfo(sample_school(tmp_path), ("sample",))
+    school = services.SchoolInfo(sample_school(), ("sample",), sample_uploads())
     country = country_dict(real_library.helplines["GB"])
     plan = ExportOptions("plan", "a4", "standard", "GB")
     before = services.export_pdf([source], plan, school, country, date=DAY_ONE)
@@ -148,7 +148,7 @@ def test_a_changed_lesson_or_school_gets_a_new_body(ctx, real_library, tmp_path)
     changed = services.export_pdf([changed_source], plan, school, country, date=DAY_ONE)
     assert changed.key != before.key and not changed.cached
     assert "A SENTENCE ADDED TODAY." in " ".join(" ".join(p) for p in _words(changed.read()))
-    renamed = services.SchoolInfo(sample_school(tmp_path), ("another name",))
+    renamed = services.SchoolInfo(sample_school(), ("another name",), sample_uploads())
     other = services.export_pdf([source], plan, renamed, country, date=DAY_ONE)
     assert other.key not in (before.key, changed.key) and not other.cached
 
@@ -157,12 +157,12 @@ def test_stamping_the_wrong_number_of_pages_or_a_letter_without_its_date_place_f
     ctx, real_library, tmp_path
 ):
     source = _source(real_library, "sextortion-11-14")
-    school = services.SchoolInfo(sample_school(tmp_path), ("sample",))
+    school = services.SchoolInfo(sample_school(), ("sample",), sample_uploads())
     country = country_dict(real_library.helplines["GB"])
     plan = services.export_pdf(
         [source], ExportOptions("plan", "a4", "standard", "GB"), school, country, date=DAY_ONE
     )
-    body = kept_bodies(ctx)[0].read_bytes()
+    body = stored(ctx, Area.BODIES, kept_bodies(ctx)[0])
     with pytest.raises(StampError, match="pages"):
         stamp(body, [PageMarks("x", "page 1 of 1")], "a4", "standard")
     with pytest.raises(StampError, match="heading|date"):
@@ -181,7 +181,7 @@ def test_footers_wrap_at_spaces_within_their_box():
 def test_a_unit_pack_is_merged_from_kept_bodies_and_stamped_once(ctx, real_library, tmp_path):
     slugs = ["sextortion-11-14", "trusted-adults-4-7"]
     sources = [_source(real_library, slug) for slug in slugs]
-    school = services.SchoolInfo(sample_school(tmp_path), ("sample",))
+    school = services.SchoolInfo(sample_school(), ("sample",), sample_uploads())
     country = country_dict(real_library.helplines["GB"])
     # The single documents first: the pack then renders only its cover.
     for source in sources:
@@ -272,8 +272,8 @@ def test_warming_renders_the_library_a_school_prints_and_downloads_find_it(
         "/lessons/getting-help-11-14/export.pdf",
         query_string={"document": "plan", "variant": "large-print"},
     ).close()
-    for path in kept_bodies(app):
-        path.unlink()
+    with app.app_context():
+        get_store().delete(Area.BODIES, kept_bodies(app))
     runner.invoke(args=["exports", "warm", "--lesson", "getting-help-11-14"])
     assert len(kept_bodies(app)) == 5
     with app.app_context():
@@ -288,14 +288,12 @@ def test_pruning_removes_the_least_recently_used_first(app, client, teacher, run
     kept = kept_bodies(app)
     assert len(kept) == 3
     now = time.time()
-    for age, path in zip((300, 200, 100), kept, strict=True):
-        os.utime(path, (now - age, now - age))
-    oldest = kept[0]
-    sizes = sum(p.stat().st_size for p in kept)
+    for age, name in zip((300, 200, 100), kept, strict=True):
+        set_last_used(app, Area.BODIES, name, now - age)
+    sizes = sum(len(stored(app, Area.BODIES, name)) for name in kept)
     with app.app_context():
         report = pruning.prune(sizes - 1)
-    assert report.removed == 1 and not oldest.exists()
-    assert all(p.exists() for p in kept[1:])
+    assert report.removed == 1 and kept_bodies(app) == kept[1:]  # the oldest use went
     result = runner.invoke(args=["exports", "prune", "--max-mb", "0"])
     assert result.exit_code == 0 and "Removed 2 files" in result.output
     assert kept_bodies(app) == []
@@ -312,9 +310,7 @@ def test_administrators_see_hit_rate_and_queue(app, client, login_as):
 
 def test_a_kept_pack_row_goes_with_its_file(app, tmp_path):
     with app.app_context():
-        cache = Path(app.config["EXPORT_CACHE_DIR"])
-        cache.mkdir(parents=True, exist_ok=True)
-        (cache / ("a" * 64 + ".pdf")).write_bytes(b"%PDF-1.7 pack")
+        get_store().put(Area.PACKS, "a" * 64 + ".pdf", b"%PDF-1.7 pack")
         db.session.add(ExportArtifact(key="a" * 64, filename="p.pdf", document="pack"))
         db.session.commit()
         pruning.prune(0)

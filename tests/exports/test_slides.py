@@ -154,7 +154,7 @@ def test_every_library_lessons_slides_fit_their_slides_in_every_print_style(app,
 
     lessons = Path(__file__).resolve().parents[2] / "lessons"
     with app.app_context():
-        report = printcheck.check_slides(lessons, tmp_path, get_pool(app.config))
+        report = printcheck.check_slides(lessons, get_pool(app.config))
     files = [
         p
         for band in ("4-7", "7-11", "11-14", "14-18", "adults")
@@ -177,9 +177,7 @@ def test_the_print_check_finds_a_slide_that_runs_over(app, tmp_path):
     text += f"\n{cards}\n\n### Sam\n\n{story}\n"
     root = make_library(tmp_path / "lessons", {"11-14/long-card-11-14.md": text})
     with app.app_context():
-        report = printcheck.check_slides(
-            root, tmp_path, get_pool(app.config), variants=["standard"]
-        )
+        report = printcheck.check_slides(root, get_pool(app.config), variants=["standard"])
     kinds = {(p.kind, p.where) for p in report.problems}
     assert kinds == {("slide-overflow", "long-card-11-14/slides/standard/16:9")}
     assert any("pages for" in p.what for p in report.problems)  # the card ran onto a page more

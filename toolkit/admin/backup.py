@@ -130,6 +130,9 @@ def _dump_database(dialect: str, target: Path) -> None:
             "--no-owner",
             "--no-privileges",
             f"--schema={_current_schema()}",
+            # Kept PDFs, packs and previews in the database (TOOLKIT_FILE_STORE=database) are
+            # made again when asked for: the table is backed up empty. Logos are kept.
+            f"--exclude-table-data={_current_schema()}.cached_file",
             f"--file={target}",
             f"--dbname={uri}",
         ],

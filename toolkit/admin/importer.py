@@ -25,6 +25,7 @@ from toolkit.content.lint import lint_library
 from toolkit.content.loader import lesson_hash, load_library
 from toolkit.content.models import Lesson
 from toolkit.extensions import db
+from toolkit.storage import RETENTION, Area, FileStore
 
 MAX_ARCHIVE_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024
@@ -34,7 +35,7 @@ MAX_DEPTH = 4
 CONTENT_SUFFIXES = (".md", ".yaml", ".yml")
 # Archives kept between the preview and its confirmation: an hour at most, and per user only a
 # few (a session can confirm only its newest preview), the oldest going first.
-PREVIEW_MAX_AGE_SECONDS = 3600
+PREVIEW_MAX_AGE_SECONDS = RETENTION[Area.IMPORTS]
 PREVIEWS_PER_USER = 3
 PREVIEW_BYTES_PER_USER = 2 * MAX_ARCHIVE_BYTES
 PREVIEW_TOKEN = re.compile(r"[0-9a-f]{32}")
@@ -249,41 +250,48 @@ def import_archive(
     return result
 
 
-def keep_for_preview(folder: Path, user_id: int, data: bytes) -> tuple[str, Path]:
-    """Keep an uploaded archive until its import is confirmed; return its token and file."""
-    folder.mkdir(parents=True, exist_ok=True)
+def preview_name(user_id: int, token: str) -> str:
+    return f"{user_id}-{token}.zip"
+
+
+def keep_for_preview(store: FileStore, user_id: int, data: bytes) -> str:
+    """Keep an uploaded archive until its import is confirmed; return its token."""
     token = secrets.token_hex(16)
-    path = folder / f"{user_id}-{token}.zip"
-    path.write_bytes(data)
-    forget_previews(folder, user_id, keep=path)
-    return token, path
+    store.put(Area.IMPORTS, preview_name(user_id, token), data)
+    forget_previews(store, user_id, keep=preview_name(user_id, token))
+    return token
 
 
-def preview_archive(folder: Path, user_id: int, token: str) -> Path | None:
+def preview_archive(store: FileStore, user_id: int, token: str) -> bytes | None:
     """The archive a user previewed under this token, if it is still kept."""
     if not PREVIEW_TOKEN.fullmatch(token):
         return None
-    forget_previews(folder)
-    path = folder / f"{user_id}-{token}.zip"
-    return path if path.is_file() else None
+    forget_previews(store)
+    return store.get(Area.IMPORTS, preview_name(user_id, token), touch=False)
 
 
-def forget_previews(folder: Path, user_id: int | None = None, keep: Path | None = None) -> None:
+def forget_previews(store: FileStore, user_id: int | None = None, keep: str | None = None) -> None:
     """Delete expired archives, and a user's oldest beyond the count and size allowed per user."""
-    now = time.time()
-    mine = []
-    for path in folder.glob("*.zip"):
-        try:
-            info = path.stat()
-        except FileNotFoundError:  # confirmed or forgotten by another request meanwhile
-            continue
-        if now - info.st_mtime > PREVIEW_MAX_AGE_SECONDS:
-            path.unlink(missing_ok=True)
-        elif user_id is not None and path.name.startswith(f"{user_id}-") and path != keep:
-            mine.append((info.st_mtime_ns, info.st_size, path))
-    count, total = (1, keep.stat().st_size) if keep is not None else (0, 0)
-    for _, size, path in sorted(mine, reverse=True):  # newest first
-        if count < PREVIEWS_PER_USER and total + size <= PREVIEW_BYTES_PER_USER:
-            count, total = count + 1, total + size
+    now, expired, mine, kept_size = time.time(), [], [], 0
+    for found in store.files(Area.IMPORTS):
+        if now - found.used_at > PREVIEW_MAX_AGE_SECONDS:
+            expired.append(found.name)
+        elif found.name == keep:
+            kept_size = found.size
+        elif user_id is not None and found.name.startswith(f"{user_id}-"):
+            mine.append(found)
+    count, total = (1, kept_size) if keep is not None else (0, 0)
+    for found in sorted(mine, key=lambda f: f.used_at, reverse=True):  # newest first
+        if count < PREVIEWS_PER_USER and total + found.size <= PREVIEW_BYTES_PER_USER:
+            count, total = count + 1, total + found.size
         else:
-            path.unlink(missing_ok=True)
+            expired.append(found.name)
+    store.delete(Area.IMPORTS, expired)
+
+
+def import_data(data: bytes, *, apply: bool, actor=None, label: str | None = None) -> ImportResult:
+    """Preview or apply an archive held in memory (see import_archive)."""
+    with tempfile.NamedTemporaryFile(prefix="toolkit-import-", suffix=".zip") as handle:
+        handle.write(data)
+        handle.flush()
+        return import_archive(Path(handle.name), apply=apply, actor=actor, label=label)

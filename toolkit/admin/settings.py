@@ -7,9 +7,7 @@ import re
 import secrets
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
-from flask import current_app
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 
@@ -19,7 +17,8 @@ from toolkit.content import repository
 from toolkit.content.countrytext import DEFAULT_SAFEGUARDING_ROLE
 from toolkit.content.models import Country
 from toolkit.extensions import db
-from toolkit.uploads import LOGO_FOLDER, LOGO_NAME, MAX_LOGO_BYTES, strict_decoding
+from toolkit.storage import Area, get_store
+from toolkit.uploads import LOGO_NAME, MAX_LOGO_BYTES, strict_decoding
 
 MAX_LOGO_SIDE = 4000
 MAX_LOGO_PIXELS = 12_000_000
@@ -57,7 +56,7 @@ def school_settings(org: Organisation) -> SchoolSettings:
         paper_size=org.paper_size,
         safeguarding_lead=org.safeguarding_lead,
         safeguarding_role=safeguarding_role(org),
-        has_logo=logo_path(org) is not None,
+        has_logo=has_logo(org),
     )
 
 
@@ -74,17 +73,21 @@ def country_choices() -> list[tuple[str, str]]:
     return [(c.code, f"{c.name} ({c.code})") for c in repository.countries()]
 
 
-def logo_dir() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"]) / LOGO_FOLDER
-
-
-def logo_path(org: Organisation) -> Path | None:
-    """The stored logo file of a school, for pages and the export's private scheme."""
+def logo_name(org: Organisation) -> str | None:
+    """The stored name of a school's logo, if it has one (generated names only)."""
     name = org.logo_filename
-    if not name or not LOGO_NAME.match(name):
-        return None
-    path = logo_dir() / name
-    return path if path.is_file() else None
+    return name if name and LOGO_NAME.match(name) else None
+
+
+def logo_bytes(org: Organisation) -> bytes | None:
+    """The stored logo of a school, for pages and printing."""
+    name = logo_name(org)
+    return get_store().get(Area.LOGOS, name) if name else None
+
+
+def has_logo(org: Organisation) -> bool:
+    name = logo_name(org)
+    return name is not None and get_store().exists(Area.LOGOS, name)
 
 
 def clean_logo(data: bytes) -> bytes:
@@ -128,19 +131,15 @@ def clean_logo(data: bytes) -> bytes:
 
 
 def store_logo(png: bytes) -> str:
-    """Write a cleaned logo under a generated name outside static/; return the name."""
-    folder = logo_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    """Store a cleaned logo under a generated name (never in static/); return the name."""
     name = secrets.token_hex(16) + ".png"
-    temporary = folder / (name + ".part")
-    temporary.write_bytes(png)
-    temporary.replace(folder / name)
+    get_store().put(Area.LOGOS, name, png)
     return name
 
 
 def remove_logo_file(name: str | None) -> None:
     if name and LOGO_NAME.match(name):
-        (logo_dir() / name).unlink(missing_ok=True)
+        get_store().delete(Area.LOGOS, [name])
 
 
 def update_school(

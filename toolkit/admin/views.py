@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -37,6 +36,7 @@ from toolkit.auth.services import AccountError
 from toolkit.exports.jobs import request_warm
 from toolkit.extensions import db
 from toolkit.inputs import whole_number
+from toolkit.storage import Area, get_store
 from toolkit.timeutil import utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -227,10 +227,6 @@ def audit_csv():
 # Library import
 
 
-def _import_dir() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"]) / "imports"
-
-
 @bp.route("/import", methods=["GET", "POST"])
 @admin_only
 def library_import():
@@ -241,10 +237,10 @@ def library_import():
         if len(data) > importer.MAX_ARCHIVE_BYTES:
             form.archive.errors = ["The archive is larger than 10 MB."]
             return render_template("admin/import.html", form=form), 413
-        token, path = importer.keep_for_preview(_import_dir(), current_user.id, data)
-        result = importer.import_archive(path, apply=False, actor=current_user)
+        token = importer.keep_for_preview(get_store(), current_user.id, data)
+        result = importer.import_data(data, apply=False, actor=current_user)
         if not result.ok:
-            path.unlink(missing_ok=True)
+            get_store().delete(Area.IMPORTS, [importer.preview_name(current_user.id, token)])
         else:
             session["import"] = {"token": token, "name": (upload.filename or "archive.zip")[:200]}
         return render_template(
@@ -263,16 +259,14 @@ def library_import_confirm():
     if not pending or not secrets.compare_digest(pending["token"], token):
         flash("That import has expired or was already done. Upload the archive again.", "error")
         return redirect(url_for("admin.library_import"))
-    path = importer.preview_archive(_import_dir(), current_user.id, pending["token"])
-    if path is None:
+    data = importer.preview_archive(get_store(), current_user.id, pending["token"])
+    if data is None:
         flash("That import has expired. Upload the archive again.", "error")
         return redirect(url_for("admin.library_import"))
     try:
-        result = importer.import_archive(
-            path, apply=True, actor=current_user, label=pending["name"]
-        )
+        result = importer.import_data(data, apply=True, actor=current_user, label=pending["name"])
     finally:
-        path.unlink(missing_ok=True)
+        get_store().delete(Area.IMPORTS, [importer.preview_name(current_user.id, pending["token"])])
     return render_template("admin/import_done.html", result=result, name=pending["name"])
 
 
@@ -304,6 +298,6 @@ def coverage_csv():
 def backups():
     return render_template(
         "admin/backups.html",
-        upload_dir=current_app.config["UPLOAD_DIR"],
+        file_store=get_store().describe(),
         database=db.engine.dialect.name,
     )

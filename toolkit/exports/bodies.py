@@ -10,13 +10,10 @@ keeps the same key. A download stamps the body (exports/stamp.py); a pack merges
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
-import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
-from pathlib import Path
 
 import pikepdf
 from flask import current_app
@@ -28,16 +25,14 @@ from toolkit.exports.render import INTERACTIVE, Rendered, RenderError, RenderJob
 from toolkit.exports.services import (
     LessonSource,
     SchoolInfo,
-    cache_dir,
     content_key,
     print_html,
     template_fingerprint,
-    uploads,
-    write_atomically,
 )
 from toolkit.exports.stamp import PageMarks, stamp
 from toolkit.exports.viewmodel import footer_text
 from toolkit.slides.services import SLIDE_SHEETS, deck_html, lesson_deck
+from toolkit.storage import Area, FileStore, get_store
 
 BODY_SHEETS = ("body.css",)
 YOUNG_BAND = "4-7"
@@ -72,20 +67,21 @@ def body_key(
     return content_key([source], options, school, country, "", "body", templates, docs)
 
 
-def body_path(key: str) -> Path:
-    return cache_dir() / "bodies" / key[:2] / f"{key}.pdf"
+def body_name(key: str) -> str:
+    return f"{key}.pdf"
+
+
+def failure_name(key: str) -> str:
+    return f"{key}.txt"
 
 
 def cached_body(key: str) -> bytes | None:
-    """The kept body for a key, marked as just used (pruning removes the least recently used)."""
-    path = body_path(key)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    with contextlib.suppress(OSError):  # pruned meanwhile: the bytes are read already
-        os.utime(path)
-    return data
+    """The kept body for a key, marked as used (pruning removes the least recently used)."""
+    return get_store().get(Area.BODIES, body_name(key))
+
+
+def is_kept(key: str) -> bool:
+    return get_store().exists(Area.BODIES, body_name(key))
 
 
 def body_job(request: BodyRequest, school: SchoolInfo, country: dict) -> RenderJob:
@@ -94,13 +90,13 @@ def body_job(request: BodyRequest, school: SchoolInfo, country: dict) -> RenderJ
         deck = lesson_deck(request.source, school.school, country)
         html = deck_html(deck, options)
         return RenderJob(
-            html, options.paper, options.variant, sheets=SLIDE_SHEETS, upload_dir=uploads()
+            html, options.paper, options.variant, sheets=SLIDE_SHEETS, uploads=school.uploads
         )
     html = print_html(
         [request.source], request.options, school.school, country, "", letter=request.letter
     )
     return RenderJob(
-        html, options.paper, options.variant, extra_sheets=BODY_SHEETS, upload_dir=uploads()
+        html, options.paper, options.variant, extra_sheets=BODY_SHEETS, uploads=school.uploads
     )
 
 
@@ -132,26 +128,25 @@ _inflight: dict[str, Future] = {}
 _inflight_lock = threading.Lock()
 
 
-def _render_and_keep(renderer, job: RenderJob, path: Path, priority: str) -> Rendered:
-    failed = path.with_suffix(".failed")
+def _render_and_keep(renderer, job: RenderJob, store: FileStore, key: str, priority) -> Rendered:
     try:
         rendered = renderer.render(job, priority)
     except RenderError as error:
-        write_atomically(failed, str(error).encode())
+        store.put(Area.FAILURES, failure_name(key), str(error).encode())
         raise
-    write_atomically(path, rendered.pdf)
-    failed.unlink(missing_ok=True)
+    store.put(Area.BODIES, body_name(key), rendered.pdf)
+    store.delete(Area.FAILURES, [failure_name(key)])
     return rendered
 
 
 def _start(renderer, key: str, job: RenderJob, priority: str) -> Future:
     """The render of a body to keep, started now unless it is running already."""
+    store = get_store()
     with _inflight_lock:
         future = _inflight.get(key)
         if future is None:
-            path = body_path(key)
-            path.with_suffix(".failed").unlink(missing_ok=True)  # an earlier try's failure
-            future = _waiters.submit(_render_and_keep, renderer, job, path, priority)
+            store.delete(Area.FAILURES, [failure_name(key)])  # an earlier try's failure
+            future = _waiters.submit(_render_and_keep, renderer, job, store, key, priority)
             _inflight[key] = future
             future.add_done_callback(lambda _: _forget(key))
         return future
@@ -225,12 +220,13 @@ def get_bodies(
 
 def body_state(request: BodyRequest, school: SchoolInfo, country: dict) -> tuple[str, str]:
     """("ready" | "rendering" | "failed", message) for a body a download is waiting for."""
-    path = body_path(body_key(request, school, country))
-    if path.is_file():
+    key = body_key(request, school, country)
+    store = get_store()
+    if store.exists(Area.BODIES, body_name(key)):
         return "ready", ""
-    failed = path.with_suffix(".failed")
-    if failed.is_file():
-        return "failed", failed.read_text(encoding="utf-8", errors="replace")
+    failed = store.get(Area.FAILURES, failure_name(key))
+    if failed is not None:
+        return "failed", failed.decode("utf-8", errors="replace")
     return "rendering", ""
 
 

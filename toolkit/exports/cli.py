@@ -110,7 +110,7 @@ def export_command(
     except OptionError as error:
         raise click.UsageError(str(error)) from error
     country_data = services.country_data(options.country)
-    school = services.school_info(org, current_app.config["UPLOAD_DIR"])
+    school = services.school_info(org)
     if as_set:
         _export_set(sources, options, school, country_data, letter, output)
         return
@@ -274,18 +274,13 @@ def status_command() -> None:
 def print_check_command(lessons, lessons_dir, country) -> None:
     """Render every library lesson's documents and slides and report layout defects (exit 1
     on any)."""
-    import tempfile
-
     from toolkit.exports import printcheck
     from toolkit.exports.render import get_pool
 
     folder = lessons_dir or Path(current_app.config["LESSONS_DIR"])
     pool = get_pool(current_app.config)
-    with tempfile.TemporaryDirectory(prefix="print-check-") as uploads:
-        report = printcheck.check_library(
-            folder, Path(uploads), pool, country.upper(), only=lessons
-        )
-        slides = printcheck.check_slides(folder, Path(uploads), pool, country.upper(), lessons)
+    report = printcheck.check_library(folder, pool, country.upper(), only=lessons)
+    slides = printcheck.check_slides(folder, pool, country.upper(), lessons)
     for line in report.lines() + slides.lines():
         click.echo(line)
     if report.problems or slides.problems:

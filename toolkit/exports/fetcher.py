@@ -1,7 +1,8 @@
 """The only way WeasyPrint may load anything: an allow-list of bundled assets and stored logos.
 
 Print HTML names bundled stylesheets and fonts as ``toolkit-asset:/<name>`` and a school's logo as
-``toolkit-upload:/logos/<file>``. Every other URL (file:, http(s):, data:, relative paths that
+``toolkit-upload:/logos/<file>``, whose bytes come with the render job (read from the file store
+by the caller). Every other URL (file:, http(s):, data:, relative paths that
 resolve elsewhere, redirects) is refused before any I/O happens, and each refusal is counted so
 tests can prove nothing left the process.
 """
@@ -12,10 +13,9 @@ from pathlib import Path
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from toolkit.uploads import LOGO_FOLDER, LOGO_NAME, MAX_LOGO_BYTES, is_whole_png
+from toolkit.uploads import UPLOAD_SCHEME, Uploads, upload_for_url
 
 ASSET_SCHEME = "toolkit-asset:"
-UPLOAD_SCHEME = "toolkit-upload:"
 ROOT = Path(__file__).resolve().parent.parent.parent
 PRINT_DIR = ROOT / "static" / "print"
 CONTENT_TYPES = {".css": "text/css", ".ttf": "font/ttf", ".svg": "image/svg+xml"}
@@ -74,11 +74,11 @@ def font_face_css(prefix: str) -> str:
 
 
 class SafeFetcher(URLFetcher):
-    """Serve allow-listed assets from memory and logos from the upload folder; refuse the rest."""
+    """Serve allow-listed assets and the job's logo from memory; refuse the rest."""
 
-    def __init__(self, upload_dir: Path | None = None, assets: dict[str, Path] | None = None):
+    def __init__(self, uploads: Uploads = (), assets: dict[str, Path] | None = None):
         super().__init__(timeout=1, allowed_protocols=(), allow_redirects=False)
-        self.upload_dir = Path(upload_dir) if upload_dir else None
+        self.uploads = uploads
         self.assets = assets if assets is not None else asset_files()
         self._cache: dict[str, bytes] = {}
         self.refused: list[str] = []
@@ -92,31 +92,12 @@ class SafeFetcher(URLFetcher):
                     self._cache[name] = path.read_bytes()
                 content_type = CONTENT_TYPES.get(path.suffix, "application/octet-stream")
                 return URLFetcherResponse(url, self._cache[name], {"Content-Type": content_type})
-        elif url.startswith(UPLOAD_SCHEME) and self.upload_dir is not None:
-            body = self._logo(url[len(UPLOAD_SCHEME) :].lstrip("/"))
+        elif url.startswith(UPLOAD_SCHEME):
+            body = upload_for_url(url, self.uploads)
             if body is not None:
                 return URLFetcherResponse(url, body, {"Content-Type": "image/png"})
         self.refused.append(url[:200])
         raise RefusedURL(f"refused by the print fetcher: {url[:80]}")
-
-    def _logo(self, name: str) -> bytes | None:
-        """Read a stored logo: a generated name, inside the folder, small, and a whole PNG."""
-        folder, _, filename = name.partition("/")
-        if folder != LOGO_FOLDER or not LOGO_NAME.match(filename):
-            return None
-        raw = self.upload_dir / name
-        if raw.is_symlink():
-            return None
-        path = raw.resolve()
-        if path.parent != (self.upload_dir / LOGO_FOLDER).resolve() or not path.is_file():
-            return None
-        if path.stat().st_size > MAX_LOGO_BYTES:
-            return None
-        body = path.read_bytes()
-        # WeasyPrint would print a file cut short (a full disk, a partial restore) as grey.
-        if not is_whole_png(body):
-            return None
-        return body
 
     def open(self, url, data=None, timeout=None):
         """Refuse urllib-style use: nothing may reach the network through this object."""

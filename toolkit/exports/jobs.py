@@ -86,6 +86,7 @@ def get_huey(app: Flask | None = None) -> Huey:
     app.extensions["exports_huey"] = huey
 
     @huey.periodic_task(crontab(minute="17", hour="3"), name="exports.prune")
+    @huey.lock_task("exports.prune")  # every worker runs the schedule; one prunes at a time
     def prune_cache() -> None:
         from toolkit.exports import pruning
 
@@ -266,7 +267,7 @@ def run_job(job_id: str) -> None:
             country = services.country_data(options.country)
             if country is None:
                 raise RenderError(f"there are no help routes for the country {options.country!r}")
-            school = services.school_info(user.organisation, app.config["UPLOAD_DIR"])
+            school = services.school_info(user.organisation)
             exported = services.export_pdf(
                 sources,
                 options,

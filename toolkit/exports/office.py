@@ -17,13 +17,11 @@ from toolkit.exports.options import SLIDES, ExportOptions, OptionError, document
 from toolkit.exports.services import (
     LessonSource,
     SchoolInfo,
-    cache_dir,
     check_documents,
     export_pdf,
     lesson_set_documents,
     print_html,
     printed_on,
-    uploads,
 )
 from toolkit.office.word import html_docx
 from toolkit.slides.powerpoint import deck_pptx
@@ -64,7 +62,7 @@ def export_docx(
     typed = letter if options.document in ("letter", "pack") else NO_LETTER_DETAILS
     html = print_html([source], options, school.school, country, date or printed_on(), letter=typed)
     title = f"{source.doc.title}: {document_label(options.document, source.doc.audience).lower()}"
-    data = html_docx(html, title, options.paper, options.variant, uploads())
+    data = html_docx(html, title, options.paper, options.variant, school.uploads)
     filename = f"{source.slug}-{_name(source, options.document)}-{_tail(source, options)}.docx"
     return OfficeFile(data, filename, DOCX_TYPE)
 
@@ -74,7 +72,7 @@ def export_pptx(
 ) -> OfficeFile:
     """The lesson's slides as a PowerPoint file (any paper: slides are 16:9)."""
     deck = lesson_deck(source, school.school, country)
-    data = deck_pptx(deck, options.variant, uploads())
+    data = deck_pptx(deck, options.variant, school.uploads)
     filename = f"{source.slug}-slides-{_tail(source, options, paper=False)}.pptx"
     return OfficeFile(data, filename, PPTX_TYPE)
 
@@ -158,7 +156,7 @@ def export_bundle(
         files.append((f"word/{number}-{word.filename}", word.data))
     members = ("README.txt", *(name for name, _ in files))
     readme = bundle_readme(source, options, members, date)
-    handle = tempfile.TemporaryFile(dir=cache_dir())  # noqa: SIM115 (the response closes it)
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
     try:
         with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("README.txt", readme)

@@ -16,7 +16,7 @@ from toolkit.exports import bodies
 from toolkit.exports.merge import Part, merge_tagged
 from toolkit.exports.options import PAPERS, VARIANTS, ExportOptions, document_label
 from toolkit.exports.render import INTERACTIVE, RenderJob, get_renderer
-from toolkit.exports.services import LessonSource, SchoolInfo, lesson_set_documents, uploads
+from toolkit.exports.services import LessonSource, SchoolInfo, lesson_set_documents
 from toolkit.exports.stamp import PageMarks, stamp, stamp_pages
 
 CONTENTS_PER_PAGE = 30
@@ -122,7 +122,7 @@ def render_pack(
             options.paper,
             options.variant,
             extra_sheets=COVER_SHEETS,
-            upload_dir=uploads(),
+            uploads=school.uploads,
         )
         cover = get_renderer(current_app.config).render(job, priority)
         if cover.pages == guess:

@@ -434,21 +434,29 @@ class Report:
 SAMPLE_LEAD = "Ms A. Example, deputy head, room 12, extension 204 (or the office, extension 200)"
 
 
-def sample_school(upload_dir: Path):
+SAMPLE_LOGO = "0" * 32 + ".png"
+
+
+def sample_school():
     """A school with a logo and a long safeguarding-lead line: the fullest first page."""
+    from toolkit.exports.viewmodel import School
+    from toolkit.uploads import LOGO_FOLDER, UPLOAD_SCHEME
+
+    url = f"{UPLOAD_SCHEME}/{LOGO_FOLDER}/{SAMPLE_LOGO}"
+    return School("Example Primary and Secondary School", SAMPLE_LEAD, url)
+
+
+def sample_uploads():
+    """The sample school's logo, as a render job carries it."""
+    import io
+
     from PIL import Image
 
-    from toolkit.exports.fetcher import UPLOAD_SCHEME
-    from toolkit.exports.viewmodel import School
     from toolkit.uploads import LOGO_FOLDER
 
-    folder = upload_dir / LOGO_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    name = "0" * 32 + ".png"
-    Image.new("RGB", (600, 300), (20, 40, 120)).save(folder / name, format="PNG")
-    return School(
-        "Example Primary and Secondary School", SAMPLE_LEAD, f"{UPLOAD_SCHEME}/{LOGO_FOLDER}/{name}"
-    )
+    out = io.BytesIO()
+    Image.new("RGB", (600, 300), (20, 40, 120)).save(out, format="PNG")
+    return ((f"{LOGO_FOLDER}/{SAMPLE_LOGO}", out.getvalue()),)
 
 
 def country_dict(entry) -> dict:
@@ -484,7 +492,7 @@ def country_dict(entry) -> dict:
 PRINTED_ON = "30 September 2027"  # a long date: footers wrap soonest with it
 
 
-def _library_sources(lessons_dir, upload_dir: Path, country: str, only: Iterable[str]):
+def _library_sources(lessons_dir, country: str, only: Iterable[str]):
     """The library's lessons read from its files (no database), with a country's routes and the
     sample school: (help data, school, [LessonSource]) in slug order, `only` those if given."""
     from toolkit.content.library import read_library
@@ -498,12 +506,11 @@ def _library_sources(lessons_dir, upload_dir: Path, country: str, only: Iterable
         for slug, doc in sorted(library.lessons.items())
         if not wanted or slug in wanted
     ]
-    return country_dict(library.helplines[country]), sample_school(upload_dir), sources
+    return country_dict(library.helplines[country]), sample_school(), sources
 
 
 def check_library(
     lessons_dir: Path | str,
-    upload_dir: Path,
     pool,
     country: str = "GB",
     only: Iterable[str] = (),
@@ -520,7 +527,8 @@ def check_library(
     from toolkit.exports.stamp import stamp
 
     began = time.monotonic()
-    help_data, school, sources = _library_sources(lessons_dir, upload_dir, country, only)
+    help_data, school, sources = _library_sources(lessons_dir, country, only)
+    uploads = sample_uploads()
     cases, jobs, marked = [], [], []
     for source in sources:
         slug, doc = source.slug, source.doc
@@ -534,9 +542,7 @@ def check_library(
                 html, marks = mark_html(html)
                 cases.append((Case(slug, document, variant, paper), source, options))
                 jobs.append(
-                    RenderJob(
-                        html, paper, variant, extra_sheets=BODY_SHEETS, upload_dir=str(upload_dir)
-                    )
+                    RenderJob(html, paper, variant, extra_sheets=BODY_SHEETS, uploads=uploads)
                 )
                 marked.append(marks)
     rendered = pool.render_many(jobs)
@@ -618,7 +624,6 @@ def _texts(page: PageFacts) -> str:
 
 def check_slides(
     lessons_dir: Path | str,
-    upload_dir: Path,
     pool,
     country: str = "GB",
     only: Iterable[str] = (),
@@ -634,7 +639,8 @@ def check_slides(
     from toolkit.slides.services import SLIDE_SHEETS, deck_html
 
     began = time.monotonic()
-    help_data, school, sources = _library_sources(lessons_dir, upload_dir, country, only)
+    help_data, school, sources = _library_sources(lessons_dir, country, only)
+    uploads = sample_uploads()
     cases, jobs, titles = [], [], []
     for source in sources:
         slug = source.slug
@@ -649,7 +655,7 @@ def check_slides(
                     "a4",
                     variant,
                     sheets=SLIDE_SHEETS,
-                    upload_dir=str(upload_dir),
+                    uploads=uploads,
                 )
             )
             titles.append([slide.title_text for slide in deck.slides])

@@ -1,24 +1,24 @@
 """Keeping the export cache within its size: least recently used files go first.
 
-The cache holds document bodies (exports/bodies, touched on every use) and finished packs (one
-file and one ExportArtifact row each). Pruning removes the files used longest ago until the
-cache fits EXPORT_CACHE_MAX_MB, with the rows of removed packs, and leftovers of interrupted
-writes. A removed body is simply rendered again when next asked for.
+The cache holds document bodies (read on every download, which marks them used), finished packs
+(one file and one ExportArtifact row each) and the reasons renders failed, all in the file store.
+Pruning removes the files used longest ago until the cache fits EXPORT_CACHE_MAX_MB, with the
+rows of removed packs, what interrupted writes left and import previews past their hour. A
+removed body is simply laid out again when next asked for.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import delete
 
 from toolkit.exports.models import ExportArtifact
-from toolkit.exports.services import cache_dir
 from toolkit.extensions import db
+from toolkit.storage import CACHE_AREAS, Area, StoredFile, get_store
 
-LEFTOVER_SECONDS = 3600  # a .part or .failed file older than this is not in use
+LEFTOVER_SECONDS = 3600  # a partial write older than this is not in progress any more
 
 
 @dataclass(frozen=True)
@@ -34,46 +34,36 @@ class PruneReport:
     left: CacheUsage
 
 
-def _kept_files(root: Path) -> list[tuple[float, int, Path]]:
-    found = []
-    for path in root.rglob("*.pdf"):
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            continue
-        found.append((stat.st_mtime, stat.st_size, path))
-    return found
+def _kept_files() -> list[StoredFile]:
+    store = get_store()
+    return [found for area in CACHE_AREAS for found in store.files(area)]
 
 
 def usage() -> CacheUsage:
-    files = _kept_files(cache_dir())
-    return CacheUsage(len(files), sum(size for _, size, _ in files))
+    files = _kept_files()
+    return CacheUsage(len(files), sum(f.size for f in files))
 
 
-def prune(max_bytes: int, now: float | None = None) -> PruneReport:
+def prune(max_bytes: int) -> PruneReport:
     """Remove least recently used files until the cache holds at most `max_bytes`."""
-    root = cache_dir()
-    now = now or time.time()
-    for pattern in ("*.part", "*.failed"):
-        for path in root.rglob(pattern):
-            try:
-                if now - path.stat().st_mtime > LEFTOVER_SECONDS:
-                    path.unlink()
-            except FileNotFoundError:
-                continue
-    files = sorted(_kept_files(root))  # oldest use first
-    total = sum(size for _, size, _ in files)
-    removed, freed, packs = 0, 0, []
-    for _, size, path in files:
+    store = get_store()
+    store.clean_leftovers(LEFTOVER_SECONDS)
+    store.remove_expired(time.time())  # import previews never confirmed
+    files = sorted(_kept_files(), key=lambda f: f.used_at)  # oldest use first
+    total = sum(f.size for f in files)
+    chosen: dict[Area, list[str]] = {area: [] for area in CACHE_AREAS}
+    freed = 0
+    for found in files:
         if total <= max_bytes:
             break
-        path.unlink(missing_ok=True)
-        total -= size
-        freed += size
-        removed += 1
-        if path.parent == root:  # a finished pack: its row goes too
-            packs.append(path.stem)
+        chosen[found.area].append(found.name)
+        total -= found.size
+        freed += found.size
+    for area, names in chosen.items():
+        store.delete(area, names)
+    packs = [name.removesuffix(".pdf") for name in chosen[Area.PACKS]]
     if packs:
         db.session.execute(delete(ExportArtifact).where(ExportArtifact.key.in_(packs)))
         db.session.commit()
+    removed = sum(len(names) for names in chosen.values())
     return PruneReport(removed, freed, CacheUsage(len(files) - removed, total))

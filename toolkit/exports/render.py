@@ -22,6 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from toolkit.uploads import Uploads
+
 PDF_VARIANT = "pdf/ua-1"
 INTERACTIVE = "interactive"  # somebody is waiting for it
 BACKGROUND = "background"  # warming the cache: one worker at most, after any interactive job
@@ -48,7 +50,7 @@ class RenderJob:
     variant: str
     extra_sheets: tuple[str, ...] = ()
     tagged: bool = True  # False only where the benchmarks measure the engine without tags
-    upload_dir: str | None = None  # where the fetcher may read the school's logo
+    uploads: Uploads = ()  # the school's logo, the only stored file the fetcher may serve
     sheets: tuple[str, ...] = ()  # stylesheets instead of the paper's (slides: their own page)
 
 
@@ -99,7 +101,7 @@ class Engine:
     def render(self, job: RenderJob) -> Rendered:
         from weasyprint import HTML
 
-        self.fetcher.upload_dir = Path(job.upload_dir) if job.upload_dir else None
+        self.fetcher.uploads = job.uploads
         sheets = [self.stylesheet(name) for name in stylesheet_names(job)]
         variant = PDF_VARIANT if job.tagged else None
         document = HTML(string=job.html, url_fetcher=self.fetcher).render(

@@ -11,27 +11,25 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from toolkit.admin.settings import safeguarding_role
+from toolkit.admin.settings import logo_name, safeguarding_role
 from toolkit.auth.models import Organisation
 from toolkit.content.access import can_read
 from toolkit.content.documents import LessonDoc
 from toolkit.content.models import AgeBand, Country, Lesson, LessonVersion, Topic
 from toolkit.content.repository import lesson_doc
 from toolkit.content.symbols import SYMBOL_DIR
-from toolkit.exports.fetcher import PRINT_DIR, UPLOAD_SCHEME
+from toolkit.exports.fetcher import PRINT_DIR
 from toolkit.exports.letter import NO_LETTER_DETAILS, LetterDetails
 from toolkit.exports.models import ExportArtifact
 from toolkit.exports.options import (
@@ -51,7 +49,8 @@ from toolkit.exports.viewmodel import (
     print_lesson,
 )
 from toolkit.extensions import db
-from toolkit.uploads import LOGO_FOLDER, LOGO_NAME
+from toolkit.storage import Area, get_store
+from toolkit.uploads import LOGO_FOLDER, UPLOAD_SCHEME
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "print"
 SLIDE_TEMPLATE_DIR = TEMPLATE_DIR.parent / "slides"
@@ -73,20 +72,20 @@ class LessonSource:
 @dataclass(frozen=True)
 class SchoolInfo:
     school: School
-    fingerprint: tuple  # what of the school changes the printed page (logo by size and time)
+    fingerprint: tuple  # what of the school changes the printed page (the logo by its name)
+    uploads: tuple[tuple[str, bytes], ...] = ()  # the logo's bytes, by the name print HTML uses
 
 
 @dataclass(frozen=True)
 class ExportFile:
-    path: Path | None  # None for a PDF that is never stored (see `data`)
     filename: str
     key: str
     pages: int
     cached: bool
-    data: bytes | None = None  # a letter carrying typed details, held in memory only
+    data: bytes
 
     def read(self) -> bytes:
-        return self.data if self.data is not None else self.path.read_bytes()
+        return self.data
 
 
 def lesson_source(lesson: Lesson) -> LessonSource:
@@ -104,21 +103,20 @@ def band_name(slug: str) -> str:
     return _band_names(id(db.engine)).get(slug) or f"Ages {slug}"
 
 
-def school_info(org: Organisation | None, upload_dir: str | None) -> SchoolInfo:
+def school_info(org: Organisation | None, logo: bool = True) -> SchoolInfo:
     """The school's printed details; the logo goes through the fetcher's private scheme."""
     if org is None:
         return SchoolInfo(School(name=""), ("",))
-    logo_url, logo_stamp = None, None
-    filename = org.logo_filename or ""
-    name = f"{LOGO_FOLDER}/{filename}"
-    if upload_dir and LOGO_NAME.match(filename):
-        path = Path(upload_dir) / name
-        if path.is_file():
-            stat = path.stat()
-            logo_url, logo_stamp = f"{UPLOAD_SCHEME}/{name}", (name, stat.st_size, stat.st_mtime_ns)
+    filename = logo_name(org) if logo else None
+    data = get_store().get(Area.LOGOS, filename) if filename else None
+    logo_url, uploads = None, ()
+    if data is not None:
+        name = f"{LOGO_FOLDER}/{filename}"  # generated names: a new logo is a new name
+        logo_url, uploads = f"{UPLOAD_SCHEME}/{name}", ((name, data),)
     role = safeguarding_role(org)
     school = School(org.name, org.safeguarding_lead or "", logo_url, role)
-    return SchoolInfo(school, (org.name, org.safeguarding_lead, role, logo_stamp))
+    fingerprint = (org.name, org.safeguarding_lead, role, logo_url and filename)
+    return SchoolInfo(school, fingerprint, uploads)
 
 
 def school_localiser(org: Organisation | None, band: str):
@@ -126,7 +124,7 @@ def school_localiser(org: Organisation | None, band: str):
     country = country_data(org.country if org else "GB") or country_data("GB")
     if country is None:  # no help routes loaded at all: show the text as written
         return None
-    school = school_info(org, None).school
+    school = school_info(org, logo=False).school
     return localiser(help_routes(country, band), school)
 
 
@@ -274,42 +272,21 @@ def print_html(
     )
 
 
-def uploads() -> str | None:
-    return current_app.config.get("UPLOAD_DIR")
-
-
-def cache_dir() -> Path:
-    path = Path(current_app.config["EXPORT_CACHE_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(tmp, path)
-
-
 def cached_export(key: str) -> ExportFile | None:
-    """The stored PDF for a key, if there is one and its file is still there."""
+    """The kept pack for a key, if its row and its file are both still there."""
     artifact = db.session.scalars(select(ExportArtifact).where(ExportArtifact.key == key)).first()
     if artifact is None:
         return None
-    path = cache_dir() / f"{key}.pdf"
-    try:
-        os.utime(path)  # used now: pruning removes the least recently used first
-    except FileNotFoundError:
+    data = get_store().get(Area.PACKS, f"{key}.pdf")
+    if data is None:
         return None
-    return ExportFile(path, artifact.filename, key, artifact.pages, cached=True)
+    return ExportFile(artifact.filename, key, artifact.pages, cached=True, data=data)
 
 
 def _store(key: str, pdf: bytes, filename: str, pages: int, sources, options) -> ExportFile:
-    path = cache_dir() / f"{key}.pdf"
-    write_atomically(path, pdf)
+    get_store().put(Area.PACKS, f"{key}.pdf", pdf)
     if db.session.scalars(select(ExportArtifact.id).where(ExportArtifact.key == key)).first():
-        return ExportFile(path, filename, key, pages, cached=False)
+        return ExportFile(filename, key, pages, cached=False, data=pdf)
     db.session.add(
         ExportArtifact(
             key=key,
@@ -325,7 +302,7 @@ def _store(key: str, pdf: bytes, filename: str, pages: int, sources, options) ->
         db.session.commit()
     except IntegrityError:  # the same export finished at the same time elsewhere
         db.session.rollback()
-    return ExportFile(path, filename, key, pages, cached=False)
+    return ExportFile(filename, key, pages, cached=False, data=pdf)
 
 
 def export_pdf(
@@ -361,7 +338,7 @@ def export_pdf(
         (body,) = bodies.get_bodies([request], school, country, progress, priority, wait)
         pdf = bodies.finish_document(body, source, options, date)
         filename = export_filename(sources, options, date)
-        return ExportFile(None, filename, body.key, body.pages, body.cached, data=pdf)
+        return ExportFile(filename, body.key, body.pages, body.cached, data=pdf)
     key = content_key(sources, options, school, country, date)
     found = cached_export(key)
     if found is not None:

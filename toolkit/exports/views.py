@@ -22,7 +22,7 @@ from flask import (
 from flask_login import current_user
 from markupsafe import Markup
 
-from toolkit.admin.settings import logo_path
+from toolkit.admin.settings import logo_bytes
 from toolkit.audit.services import record
 from toolkit.auth.access import public, signed_in
 from toolkit.content import repository
@@ -128,7 +128,7 @@ def _export_request(slug: str):
     except OptionError as error:
         raise RefusedInput(str(error)) from error  # says which documents the lesson has
     country = services.country_data(options.country)
-    school = services.school_info(current_user.organisation, current_app.config["UPLOAD_DIR"])
+    school = services.school_info(current_user.organisation)
     return found, options, country, school
 
 
@@ -281,8 +281,7 @@ def send_download(source, mimetype: str, filename: str):
 
 def _send_pdf(exported: services.ExportFile):
     """A finished PDF as a download (from the cache, or from memory when never stored)."""
-    source = exported.path if exported.data is None else io.BytesIO(exported.data)
-    return send_download(source, "application/pdf", exported.filename)
+    return send_download(io.BytesIO(exported.data), "application/pdf", exported.filename)
 
 
 def render_error_page(error: RenderError):
@@ -311,10 +310,10 @@ def asset(name: str):
 @signed_in
 def school_logo():
     """The signed-in user's school logo, for the print preview and the settings page."""
-    path = logo_path(current_user.organisation)
-    if path is None:
+    data = logo_bytes(current_user.organisation)
+    if data is None:
         abort(404)
-    return send_file(path, mimetype="image/png", max_age=0)
+    return Response(data, mimetype="image/png", headers={"Cache-Control": "no-store"})
 
 
 @bp.route("/packs")

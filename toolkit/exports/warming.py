@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from toolkit.audit.models import AuditEvent
@@ -103,7 +102,7 @@ def warm_targets(
 ) -> WarmReport:
     """Have these bodies ready for the school: render, at background priority, those missing."""
     report = WarmReport()
-    school = services.school_info(org, current_app.config.get("UPLOAD_DIR"))
+    school = services.school_info(org)
     countries: dict[str, dict | None] = {}
     requests = []
     for target in chosen:
@@ -130,9 +129,7 @@ def warm_targets(
         for code, items in by_country.items():
             country = countries[code]
             missing = [
-                (t, r)
-                for t, r in items
-                if not bodies.body_path(bodies.body_key(r, school, country)).is_file()
+                (t, r) for t, r in items if not bodies.is_kept(bodies.body_key(r, school, country))
             ]
             report.kept += len(items) - len(missing)
             for target, request in missing:

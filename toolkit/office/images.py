@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from toolkit.content.markdown import SYMBOL_URL
 from toolkit.content.symbols import symbols
-from toolkit.exports.fetcher import UPLOAD_SCHEME
-from toolkit.uploads import LOGO_FOLDER, LOGO_NAME
+from toolkit.uploads import Uploads, upload_for_url
 
 SYMBOL_PIXELS = 480  # about 40 mm at 300 dpi: sharp on paper and on a projector
 
@@ -39,13 +37,6 @@ def symbol_name(src: str) -> str:
     return src[len(SYMBOL_URL) : -len(".svg")]
 
 
-def logo_file(logo_url: str | None, upload_dir: str | None) -> Path | None:
-    """The stored logo a print URL (`toolkit-upload:/logos/<file>`) names, if it is there."""
-    prefix = f"{UPLOAD_SCHEME}/{LOGO_FOLDER}/"
-    if not logo_url or not upload_dir or not logo_url.startswith(prefix):
-        return None
-    name = logo_url[len(prefix) :]
-    if not LOGO_NAME.match(name):
-        return None
-    path = Path(upload_dir) / LOGO_FOLDER / name
-    return path if path.is_file() else None
+def logo_image(logo_url: str | None, uploads: Uploads) -> bytes | None:
+    """The stored logo a print URL (`toolkit-upload:/logos/<file>`) names, if the job has it."""
+    return upload_for_url(logo_url, uploads)

@@ -11,7 +11,6 @@ footer with its page numbers as fields.
 from __future__ import annotations
 
 from io import BytesIO
-from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -20,8 +19,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from toolkit.office.images import logo_file, symbol_alt, symbol_name, symbol_png
+from toolkit.office.images import logo_image, symbol_alt, symbol_name, symbol_png
 from toolkit.office.tree import Element, Run, lead_and_rest, parse, runs
+from toolkit.uploads import Uploads
 
 FONT = "Arial"
 BLACK = RGBColor(0, 0, 0)
@@ -84,9 +84,9 @@ def _field(paragraph, code: str) -> None:
 class WordWriter:
     """Writes print HTML into a python-docx Document."""
 
-    def __init__(self, paper: str, variant: str, upload_dir: str | None):
+    def __init__(self, paper: str, variant: str, uploads: Uploads):
         self.doc = Document()
-        self.variant, self.upload_dir = variant, upload_dir
+        self.variant, self.uploads = variant, uploads
         self.kind = ""
         self.lists = 0
         width, height = PAPER.get(paper, PAPER["a4"])
@@ -215,12 +215,12 @@ class WordWriter:
         picture._inline.docPr.set("descr", symbol_alt(name))
 
     def logo(self, element: Element) -> None:
-        path: Path | None = logo_file(element.attrs.get("src"), self.upload_dir)
-        if path is None:
+        png = logo_image(element.attrs.get("src"), self.uploads)
+        if png is None:
             return
         paragraph = self.doc.add_paragraph()
         paragraph.alignment = 2  # right
-        picture = paragraph.add_run().add_picture(str(path), height=Mm(16))
+        picture = paragraph.add_run().add_picture(BytesIO(png), height=Mm(16))
         picture._inline.docPr.set("descr", element.attrs.get("alt", "School logo"))
 
     def numbered_list(self, element: Element, level: int, container=None) -> None:
@@ -423,6 +423,6 @@ class WordWriter:
         return out.getvalue()
 
 
-def html_docx(html: str, title: str, paper: str, variant: str, upload_dir: str | None) -> bytes:
+def html_docx(html: str, title: str, paper: str, variant: str, uploads: Uploads) -> bytes:
     """A Word file of the documents in a print HTML page (one or several articles)."""
-    return WordWriter(paper, variant, upload_dir).write(html, title)
+    return WordWriter(paper, variant, uploads).write(html, title)

@@ -9,7 +9,6 @@ stylesheet (static/print/slides.css) for each print style.
 from __future__ import annotations
 
 from io import BytesIO
-from pathlib import Path
 
 import segno
 from lxml import etree
@@ -20,9 +19,10 @@ from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Mm, Pt
 
-from toolkit.office.images import logo_file, symbol_alt, symbol_png
+from toolkit.office.images import logo_image, symbol_alt, symbol_png
 from toolkit.office.tree import Element, Run, lead_and_rest, parse, runs
 from toolkit.slides.deck import Deck, RouteItem, Slide
+from toolkit.uploads import Uploads
 
 WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 13.333 x 7.5 inches: PowerPoint's 16:9
 MARGIN_X, MARGIN_TOP = Mm(17), Mm(11)
@@ -168,21 +168,21 @@ def _foot(slide, deck: Deck, slide_data: Slide, total: int, variant: str) -> Non
     box.text_frame.paragraphs[0].alignment = 3  # right
 
 
-def _title_slide_extras(slide, deck: Deck, logo: Path | None) -> None:
+def _title_slide_extras(slide, deck: Deck, logo: bytes | None) -> None:
     """The school's name and logo above the title, the pictures' credit below it."""
     if deck.school.name:
         _text_box(slide, MARGIN_X, Mm(6), Mm(200), Mm(9), deck.school.name.upper(), Pt(16))
     if deck.symbol_credit:
         _text_box(slide, MARGIN_X, FOOT_TOP - Mm(9), Mm(250), Mm(7), deck.symbol_credit, Pt(11))
     if logo is not None:
-        picture = slide.shapes.add_picture(str(logo), WIDTH - MARGIN_X - Mm(55), Mm(5))
+        picture = slide.shapes.add_picture(BytesIO(logo), WIDTH - MARGIN_X - Mm(55), Mm(5))
         scale = min(Mm(55) / picture.width, Mm(20) / picture.height)
         picture.width, picture.height = int(picture.width * scale), int(picture.height * scale)
         picture.left = WIDTH - MARGIN_X - picture.width
         picture._element.nvPicPr.cNvPr.set("descr", deck.school.name)
 
 
-def _content_slide(prs, deck: Deck, data: Slide, variant: str, logo: Path | None):
+def _content_slide(prs, deck: Deck, data: Slide, variant: str, logo: bytes | None):
     slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_AND_CONTENT])
     title_size, body_size = _sizes(variant, data)
     body = slide.placeholders[1]
@@ -252,14 +252,14 @@ def _routes_slide(prs, deck: Deck, data: Slide, variant: str):
     return slide
 
 
-def deck_pptx(deck: Deck, variant: str, upload_dir: str | None) -> bytes:
+def deck_pptx(deck: Deck, variant: str, uploads: Uploads = ()) -> bytes:
     """The deck as a .pptx file's bytes."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
     prs.core_properties.title = f"{deck.title}: slides"
     prs.core_properties.author = deck.school.name or "Online-safety lesson toolkit"
     prs.core_properties.subject = f"{deck.lesson.band_name}, version {deck.lesson.version}"
-    logo = logo_file(deck.school.logo_url, upload_dir)
+    logo = logo_image(deck.school.logo_url, uploads)
     total = len(deck.slides)
     for data in deck.slides:
         if data.kind == "routes":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, current_app, redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user
 
 from toolkit.audit.services import record
@@ -30,7 +30,7 @@ def _slides_request(slug: str):
     found = readable_lesson_or_404(current_user, slug)
     options = options_or_400(request.args).with_document(SLIDES)
     country = services.country_data(options.country)
-    school = services.school_info(current_user.organisation, current_app.config["UPLOAD_DIR"])
+    school = services.school_info(current_user.organisation)
     return found, options, country, school
 
 
