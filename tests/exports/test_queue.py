@@ -77,6 +77,7 @@ def worker_env(app, database_url: str) -> dict:
         "TOOLKIT_LESSONS_DIR": config["LESSONS_DIR"],
         "TOOLKIT_UPLOAD_DIR": config["UPLOAD_DIR"],
         "TOOLKIT_EXPORT_CACHE_DIR": config["EXPORT_CACHE_DIR"],
+        "TOOLKIT_FILE_STORE": config["FILE_STORE"],
         "TOOLKIT_EXPORT_WORKERS": "1",
     }
     for name in (
