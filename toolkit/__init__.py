@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -16,8 +17,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the application; wiring only, no migrations and no network."""
+    # TOOLKIT_INSTANCE_DIR moves the instance folder (config.py, secret key, SQLite database,
+    # local files) off the code's folder, e.g. to /var/lib/toolkit; read before the config is.
+    instance = os.environ.get("TOOLKIT_INSTANCE_DIR")
     app = Flask(
         __name__,
+        instance_path=str(Path(instance).resolve()) if instance else None,
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -64,9 +69,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(review_bp)
 
     from toolkit.cli import register_commands
+    from toolkit.deployment import registry
     from toolkit.main import navigation
 
     navigation.init_app(app)
+    registry.init_app(app)
 
     register_commands(app)
     security.init_app(app)

@@ -1,4 +1,4 @@
-"""files in the database, and the processes of an installation
+"""files in the database, the processes of an installation, and which worker printed a pack
 
 Revision ID: 0bd7ddc9be0c
 Revises: a7b8c9d0e1f2
@@ -59,7 +59,13 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_stored_file_used_at"), ["used_at"], unique=False)
 
 
+    with op.batch_alter_table("export_job", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("worker", sa.String(length=200), nullable=True))
+
+
 def downgrade():
+    with op.batch_alter_table("export_job", schema=None) as batch_op:
+        batch_op.drop_column("worker")
     with op.batch_alter_table("stored_file", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_stored_file_used_at"))
 

@@ -90,22 +90,19 @@ def every_stored_file(app) -> list[bytes]:
     return [store.get(a, f.name, touch=False) for a in Area for f in store.files(a)]
 
 
-def set_last_used(app, area, name: str, when: float) -> None:
+def set_last_used(store, area, name: str, when: float) -> None:
     """Pretend a stored file was last used at `when` (seconds since the epoch)."""
     import os
-    from datetime import datetime
+    from datetime import UTC, datetime
 
     from sqlalchemy import update
 
-    from toolkit.storage import LocalStore, get_store
-    from toolkit.storage.database import CachedFileRow, StoredFileRow, _table
+    from toolkit.storage import LocalStore
+    from toolkit.storage.database import _table
 
-    store = get_store(app)
     if isinstance(store, LocalStore):
         os.utime(store.path(area, name), (when, when))
         return
-    table = _table(area)
-    assert table in (CachedFileRow, StoredFileRow)
+    table, moment = _table(area), datetime.fromtimestamp(when, UTC).replace(tzinfo=None)
     with store.engine.begin() as conn:
-        moment = datetime.utcfromtimestamp(when)
         conn.execute(update(table).where(table.name == name).values(used_at=moment))

@@ -289,7 +289,7 @@ def test_pruning_removes_the_least_recently_used_first(app, client, teacher, run
     assert len(kept) == 3
     now = time.time()
     for age, name in zip((300, 200, 100), kept, strict=True):
-        set_last_used(app, Area.BODIES, name, now - age)
+        set_last_used(get_store(app), Area.BODIES, name, now - age)
     sizes = sum(len(stored(app, Area.BODIES, name)) for name in kept)
     with app.app_context():
         report = pruning.prune(sizes - 1)

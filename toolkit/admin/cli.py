@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
@@ -30,9 +31,11 @@ def backup_command(file: Path) -> None:
         raise click.ClickException(str(exc)) from None
     record("backup.create", target=str(file), detail={"bytes": info.bytes, "files": info.files})
     db.session.commit()
+    in_database = current_app.config["FILE_STORE"] == "database"
+    uploads = "its stored logos" if in_database else f"{info.files - 1} uploaded files"
     click.echo(
         f"Backed up the {info.dialect} database (revision {info.revision}) and "
-        f"{info.files - 1} uploaded files to {file} ({info.bytes} bytes)."
+        f"{uploads} to {file} ({info.bytes} bytes)."
     )
 
 

@@ -192,6 +192,7 @@ def _export_set(sources, options, school, country_data, letter, output: Path) ->
 def worker_command(workers: int) -> None:
     """Run this machine's print service: the render pool (shared with the web workers through
     RENDER_SOCKET) and the background queue (packs, warming, pruning), until stopped."""
+    from toolkit.deployment import registry
     from toolkit.exports.jobs import get_huey
     from toolkit.exports.render import RenderServer, get_pool
 
@@ -203,6 +204,7 @@ def worker_command(workers: int) -> None:
         pool.warm()
         click.echo(f"Render pool of {pool.size} workers on {app.config['RENDER_SOCKET']}.")
     huey = get_huey(app)
+    registry.report(app, "worker")
     click.echo(f"Print worker started ({type(huey).__name__}).")
     try:
         huey.create_consumer(workers=workers, worker_type="thread").run()

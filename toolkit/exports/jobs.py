@@ -25,6 +25,7 @@ from huey.api import Huey
 from sqlalchemy import select, update
 
 from toolkit.audit.services import record
+from toolkit.deployment.registry import process_id
 from toolkit.auth.models import User
 from toolkit.content.access import can_read, lesson_by_slug
 from toolkit.exports import services
@@ -82,6 +83,13 @@ def get_huey(app: Flask | None = None) -> Huey:
     def recover_jobs() -> None:
         with app.app_context():
             recover_all()
+
+    @huey.periodic_task(crontab(minute="*"), name="deployment.report")
+    def report_worker() -> None:
+        from toolkit.deployment import registry
+
+        with app.app_context():
+            registry.report(app, "worker")
 
     app.extensions["exports_huey"] = huey
 
@@ -200,7 +208,11 @@ def _claim(job_id: str) -> int | None:
         update(ExportJob)
         .where(ExportJob.id == job_id, ExportJob.status == JobStatus.QUEUED)
         .values(
-            status=JobStatus.RUNNING, attempts=ExportJob.attempts + 1, done=0, heartbeat_at=utcnow()
+            status=JobStatus.RUNNING,
+            attempts=ExportJob.attempts + 1,
+            done=0,
+            heartbeat_at=utcnow(),
+            worker=process_id("worker"),
         )
         .returning(ExportJob.attempts)
     )

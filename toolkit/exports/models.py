@@ -61,6 +61,8 @@ class ExportJob(db.Model):
     heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
     # How many times a worker has started it; a run writes only while it is the latest one.
     attempts: Mapped[int] = mapped_column(default=0)
+    # The print worker of the latest start, host:worker:pid (which machine printed it).
+    worker: Mapped[str | None] = mapped_column(String(200))
 
 
 class ExportCounter(db.Model):

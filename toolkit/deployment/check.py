@@ -1,0 +1,221 @@
+"""`toolkit check`: what is misconfigured for running on one machine or several.
+
+Three kinds of finding: this process's settings read on their own, whether the services answer
+(database at the newest migration, Redis, this machine's print service), and how the processes
+that reported themselves in the last minutes (registry.py) differ from each other.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask
+
+from toolkit.deployment import registry
+
+OK, WARNING, ERROR = "ok", "warning", "error"
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str  # ok | warning | error
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.message}"
+
+
+def settings_findings(app: Flask) -> list[Finding]:
+    """Settings that cannot work together, read without touching any service."""
+    config = app.config
+    sqlite = config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    redis = bool(config.get("REDIS_URL"))
+    found = []
+    if sqlite and redis:
+        found.append(
+            Finding(
+                ERROR,
+                "Redis is set but the database is SQLite, a file on one "
+                "machine: several machines need PostgreSQL (TOOLKIT_DATABASE_URL).",
+            )
+        )
+    if redis and config["FILE_STORE"] == "local":
+        found.append(
+            Finding(
+                WARNING,
+                "Redis is set (several machines?) but files are kept in "
+                "this machine's folders: set TOOLKIT_FILE_STORE=database, unless "
+                "TOOLKIT_UPLOAD_DIR and TOOLKIT_EXPORT_CACHE_DIR are on storage "
+                "every machine mounts.",
+            )
+        )
+    if sqlite and config["FILE_STORE"] == "database":
+        found.append(
+            Finding(
+                WARNING,
+                "TOOLKIT_FILE_STORE=database with SQLite puts every kept "
+                "PDF into the database file; it is meant for PostgreSQL.",
+            )
+        )
+    instance_key = Path(app.instance_path) / "secret_key"
+    generated = instance_key.is_file() and instance_key.read_text().strip() == config["SECRET_KEY"]
+    if generated and (redis or not sqlite):
+        found.append(
+            Finding(
+                WARNING,
+                f"The secret key was generated in {instance_key}: set the "
+                "same TOOLKIT_SECRET_KEY on every machine, or sessions and the "
+                "print service break when a request reaches another machine.",
+            )
+        )
+    if not found:
+        found.append(Finding(OK, "settings agree with each other"))
+    return found
+
+
+def service_findings(app: Flask) -> list[Finding]:
+    """Whether the database (at the newest migration), Redis and the print service answer."""
+    found = [_database_finding(app)]
+    if app.config.get("REDIS_URL"):
+        found.append(_redis_finding(app.config["REDIS_URL"]))
+    found.append(_render_finding(app))
+    return found
+
+
+def _database_finding(app: Flask) -> Finding:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from flask_migrate import Config
+
+    from toolkit.extensions import db
+
+    try:
+        with db.engine.connect() as conn:
+            current = set(MigrationContext.configure(conn).get_current_heads())
+    except Exception as error:  # noqa: BLE001 (any failure: the database does not answer)
+        return Finding(ERROR, f"the database does not answer ({type(error).__name__})")
+    config = Config()
+    config.set_main_option("script_location", app.extensions["migrate"].directory)
+    heads = set(ScriptDirectory.from_config(config).get_heads())
+    if current != heads:
+        return Finding(ERROR, "the database is not at the newest migration: run toolkit db upgrade")
+    return Finding(
+        OK,
+        f"database {registry.database_label(db.engine.url.render_as_string())} "
+        "answers and is migrated",
+    )
+
+
+def _redis_finding(url: str) -> Finding:
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2).ping()
+    except Exception as error:  # noqa: BLE001 (any failure: Redis does not answer)
+        return Finding(
+            ERROR, f"Redis at {registry.redis_label(url)} does not answer ({type(error).__name__})"
+        )
+    return Finding(OK, f"Redis at {registry.redis_label(url)} answers")
+
+
+def _render_finding(app: Flask) -> Finding:
+    from toolkit.exports.render import queue_status
+
+    path = app.config.get("RENDER_SOCKET") or ""
+    if not path:
+        return Finding(
+            OK, "documents are rendered in each process (TOOLKIT_RENDER_SOCKET is empty)"
+        )
+    status = queue_status(app.config) if Path(path).exists() else {}
+    if not status:
+        return Finding(
+            WARNING,
+            f"no print service answers on {path} on this machine: start "
+            "toolkit worker here, or downloads that need a render will fail",
+        )
+    return Finding(OK, f"the print service on this machine answers ({status['workers']} workers)")
+
+
+def process_findings(app: Flask, processes) -> list[Finding]:
+    """Compare the processes that reported themselves recently: every machine the same."""
+    if not processes:
+        return [
+            Finding(
+                WARNING,
+                "no web server or print worker has reported in the last "
+                f"{registry.LIVE_WITHIN.seconds // 60} minutes",
+            )
+        ]
+    found = []
+    for name, label in (
+        ("secret_key", "secret keys"),
+        ("database", "databases"),
+        ("redis", "Redis servers"),
+        ("file_store", "file stores"),
+    ):
+        groups = defaultdict(set)
+        for process in processes:
+            groups[process.settings.get(name, "")].add(f"{process.kind} on {process.host}")
+        if len(groups) > 1:
+            sides = "; ".join(", ".join(sorted(where)) for where in groups.values())
+            found.append(Finding(ERROR, f"processes use different {label}: {sides}"))
+    versions = {p.settings.get("version") for p in processes}
+    if len(versions) > 1:
+        found.append(Finding(WARNING, f"processes run different versions: {sorted(versions)}"))
+    found += _machine_findings(processes)
+    if not any(f.level != OK for f in found):
+        hosts = sorted({p.host for p in processes})
+        found.append(
+            Finding(
+                OK,
+                f"{len(processes)} processes on {len(hosts)} machine(s) ({', '.join(hosts)}) agree",
+            )
+        )
+    return found
+
+
+def _machine_findings(processes) -> list[Finding]:
+    hosts = sorted({p.host for p in processes})
+    found = []
+    if len(hosts) > 1:
+        first = processes[0].settings
+        if first.get("file_store") == "local":
+            found.append(
+                Finding(
+                    ERROR,
+                    f"{len(hosts)} machines ({', '.join(hosts)}) keep files "
+                    "in local folders: a logo or pack made on one is missing on "
+                    "another; set TOOLKIT_FILE_STORE=database",
+                )
+            )
+        if not first.get("redis"):
+            found.append(
+                Finding(
+                    ERROR,
+                    f"{len(hosts)} machines share no Redis: each has its own "
+                    "print queue and sign-in counters; set TOOLKIT_REDIS_URL",
+                )
+            )
+    for host in hosts:
+        kinds = {p.kind for p in processes if p.host == host}
+        if "web" in kinds and "worker" not in kinds:
+            found.append(
+                Finding(
+                    WARNING,
+                    f"{host} runs web servers but no print worker: start "
+                    "toolkit worker there (it renders for that machine's web servers)",
+                )
+            )
+    return found
+
+
+def check_installation(app: Flask) -> list[Finding]:
+    """Every finding, settings first."""
+    found = settings_findings(app) + service_findings(app)
+    try:
+        processes = registry.live_processes()
+    except Exception:  # noqa: BLE001 (reported above: the database does not answer)
+        return found
+    return found + process_findings(app, processes)
