@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from toolkit import inputs, security, storage
+from toolkit import inputs, observability, security, storage
 from toolkit.config import load_config
 from toolkit.extensions import csrf, db, login_manager, migrate
 
@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, config)
+    observability.init_app(app)  # first: its clock and request id wrap every other hook
     inputs.init_app(app)  # before any route: `<int:...>` uses the bounded converter
     if app.config["PROXY_FIX"]:
         n = int(app.config["PROXY_FIX"])

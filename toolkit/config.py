@@ -83,6 +83,13 @@ class Defaults:
     # Kept PDFs and bodies beyond this size are pruned, least recently used first.
     EXPORT_CACHE_MAX_MB = 2048
 
+    # Logs, metrics and health (toolkit/observability). One log line per request: "json" (one
+    # object a line) or "text"; None means json in production, text otherwise. /metrics answers
+    # the machine itself (loopback), and anyone sending `Authorization: Bearer <METRICS_TOKEN>`
+    # when it is set (32 characters at least).
+    LOG_FORMAT: str | None = None
+    METRICS_TOKEN: str | None = None
+
     AUDIT_RETENTION_DAYS = 730
     LIBRARY_PAGE_SIZE = 20
 

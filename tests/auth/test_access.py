@@ -6,7 +6,9 @@ import pytest
 from werkzeug.routing.converters import NumberConverter
 
 from tests.conftest import login
-from toolkit.auth.access import PUBLIC, SIGNED_IN
+from toolkit.auth.access import MONITORING, PUBLIC, SIGNED_IN
+
+OPEN_TO_ANONYMOUS = (PUBLIC, MONITORING)  # monitoring routes check the address or a token
 
 
 def _url(rule) -> str:
@@ -34,7 +36,7 @@ def test_every_route_states_who_may_use_it(app):
 def test_anonymous_users_are_sent_to_login(app, client):
     checked = 0
     for rule, view, method in _routes(app):
-        if view.access == PUBLIC:
+        if view.access in OPEN_TO_ANONYMOUS:
             continue
         response = client.open(_url(rule), method=method)
         assert response.status_code == 302, rule.rule
@@ -48,9 +50,27 @@ def test_roles_are_refused_routes_not_meant_for_them(app, client, make_user, rol
     user = make_user(role)
     assert login(client, user.email).status_code == 302
     for rule, view, method in _routes(app):
-        if view.access in (PUBLIC, SIGNED_IN) or role in view.access:
+        if view.access in (*OPEN_TO_ANONYMOUS, SIGNED_IN) or role in view.access:
             continue
         if rule.endpoint == "auth.logout":
             continue
         response = client.open(_url(rule), method=method)
         assert response.status_code == 403, rule.rule
+
+
+def test_monitoring_routes_refuse_other_machines(app, client, make_user):
+    """Signed in or not, a request from elsewhere without the metrics token gets 403."""
+    user = make_user("admin")
+    checked = 0
+    for signed_in in (False, True):
+        if signed_in:
+            assert login(client, user.email).status_code == 302
+        for rule, view, method in _routes(app):
+            if view.access != MONITORING:
+                continue
+            response = client.open(
+                _url(rule), method=method, environ_base={"REMOTE_ADDR": "203.0.113.9"}
+            )
+            assert response.status_code == 403, rule.rule
+            checked += 1
+    assert checked >= 2

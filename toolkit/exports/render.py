@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from toolkit.observability.metrics import time_render, time_render_call
 from toolkit.uploads import Uploads
 
 PDF_VARIANT = "pdf/ua-1"
@@ -262,7 +263,8 @@ class RenderPool:
                 self._waiting[priority] -= 1
                 self._busy += 1
         try:
-            return self._run(worker, job)
+            with time_render(priority):
+                return self._run(worker, job)
         finally:
             with self._lock:
                 self._busy -= 1
@@ -460,7 +462,8 @@ class RenderClient:
 
     def render(self, job: RenderJob, priority: str = INTERACTIVE) -> Rendered:
         # Queued behind others, then laid out within the pool's own time limit.
-        return self._call(("render", job, priority), self.time_limit * 4 + 30)
+        with time_render_call(priority):
+            return self._call(("render", job, priority), self.time_limit * 4 + 30)
 
     def render_many(self, jobs: list[RenderJob], done=None, priority=INTERACTIVE) -> list[Rendered]:
         return render_many(self, jobs, done, priority)
