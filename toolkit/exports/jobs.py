@@ -25,9 +25,9 @@ from huey.api import Huey
 from sqlalchemy import select, update
 
 from toolkit.audit.services import record
-from toolkit.deployment.registry import process_id
 from toolkit.auth.models import User
 from toolkit.content.access import can_read, lesson_by_slug
+from toolkit.deployment.registry import process_id
 from toolkit.exports import services
 from toolkit.exports.models import ExportJob, JobStatus
 from toolkit.exports.options import ExportOptions
