@@ -109,7 +109,7 @@ class Cluster:
         self.machines = []
         for number in range(1, machines + 1):
             folder = root / f"machine-{number}"
-            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "metrics").mkdir(parents=True, exist_ok=True)
             env = {
                 **os.environ,
                 "TOOLKIT_ENV": "development",  # plain http on loopback: cookies not Secure-only
@@ -123,6 +123,8 @@ class Cluster:
                 "TOOLKIT_EXPORT_WORKERS": "1",
                 "TOOLKIT_WEB_WORKERS": "2",
                 "TOOLKIT_WEB_THREADS": "4",
+                # Every process of the machine adds to its /metrics, as in production.
+                "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
             }
             env.update({f"TOOLKIT_{k}": str(v) for k, v in (settings or {}).items()})
             self.machines.append(Machine(f"machine-{number}", folder, free_port(), env))
