@@ -65,13 +65,13 @@ test: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/toolkit content lint lessons
 	@redis_url=$$($(BIN)/python -c "import redis; redis.Redis.from_url('$(REDIS_TEST_URL)', socket_timeout=3).ping(); print('$(REDIS_TEST_URL)')" 2>/dev/null); \
+	pg_url=$$($(BIN)/python -c "import psycopg; psycopg.connect('$(subst +psycopg,,$(PG_TEST_URL))', connect_timeout=3).close(); print('$(PG_TEST_URL)')" 2>/dev/null); \
 	if [ -n "$$redis_url" ]; then echo "Redis answers: the queue and throttling tests use it too"; \
 	else echo "Redis does not answer on 127.0.0.1:6379: the Redis queue and throttling tests are skipped"; fi; \
-	TOOLKIT_TEST_REDIS_URL="$$redis_url" $(BIN)/pytest
-	@redis_url=$$($(BIN)/python -c "import redis; redis.Redis.from_url('$(REDIS_TEST_URL)', socket_timeout=3).ping(); print('$(REDIS_TEST_URL)')" 2>/dev/null); \
-	if $(BIN)/python -c "import psycopg; psycopg.connect('$(subst +psycopg,,$(PG_TEST_URL))', connect_timeout=3).close()" 2>/dev/null; then \
+	TOOLKIT_TEST_REDIS_URL="$$redis_url" TOOLKIT_TEST_POSTGRESQL_URL="$$pg_url" $(BIN)/pytest && \
+	if [ -n "$$pg_url" ]; then \
 	  echo "PostgreSQL answers: running the suite again on it, files in the database"; \
-	  TOOLKIT_TEST_DATABASE_URL='$(PG_TEST_URL)' TOOLKIT_TEST_FILE_STORE=database \
+	  TOOLKIT_TEST_DATABASE_URL="$$pg_url" TOOLKIT_TEST_FILE_STORE=database \
 	    TOOLKIT_TEST_REDIS_URL="$$redis_url" $(BIN)/pytest -m "not browser and not printcheck"; \
 	else \
 	  echo "PostgreSQL does not answer on 127.0.0.1:5432: skipped the PostgreSQL run"; \
@@ -79,6 +79,7 @@ test: install-test
 
 bench: install-test
 	$(BIN)/python bench/exports.py
+	$(BIN)/python bench/two_machines.py
 	$(BIN)/python bench/search_library.py
 	$(BIN)/python bench/lesson_view.py
 	$(BIN)/python bench/server_load.py

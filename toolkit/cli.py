@@ -18,7 +18,7 @@ def register_commands(app: Flask) -> None:
     from toolkit.audit.cli import audit_cli
     from toolkit.auth.cli import users_cli
     from toolkit.content.cli import content_cli
-    from toolkit.deployment.cli import check_command
+    from toolkit.deployment.cli import check_command, move_database_command
     from toolkit.exports.cli import (
         export_command,
         exports_cli,
@@ -39,6 +39,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(exports_cli)
     app.cli.add_command(print_check_command)
     app.cli.add_command(check_command)
+    app.cli.add_command(move_database_command)
 
 
 @click.command("setup")

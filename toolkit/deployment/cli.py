@@ -18,3 +18,27 @@ def check_command() -> None:
         click.echo(str(finding))
     if any(f.level == ERROR for f in findings):
         raise SystemExit(1)
+
+
+@click.command("move-database")
+@click.argument("target_url")
+@click.option(
+    "--files-to-database",
+    is_flag=True,
+    help="Also move the logos into the target database (then set TOOLKIT_FILE_STORE=database).",
+)
+@with_appcontext
+def move_database_command(target_url: str, files_to_database: bool) -> None:
+    """Copy this installation into an empty database (e.g. from SQLite to PostgreSQL)."""
+    from toolkit.deployment.move import MoveError, move_database
+
+    try:
+        report = move_database(current_app._get_current_object(), target_url, files_to_database)
+    except MoveError as error:
+        raise click.ClickException(str(error)) from None
+    for line in report.lines():
+        click.echo(line)
+    then = "TOOLKIT_DATABASE_URL to it"
+    if files_to_database:
+        then += " and TOOLKIT_FILE_STORE=database"
+    click.echo(f"Nothing was changed here. Now set {then} on every machine and restart.")
