@@ -42,7 +42,7 @@ def test_a_process_reports_fingerprints_never_secrets(app):
     assert registry.key_fingerprint("another key") != row.settings["secret_key"]
 
 
-def _process(host, kind, **settings):
+def _process(host, kind, pid=1, **settings):
     base = {
         "secret_key": "k1",
         "database": "postgresql://db:5432/t",
@@ -50,7 +50,7 @@ def _process(host, kind, **settings):
         "file_store": "database",
         "version": "0.1.0",
     }
-    return SimpleNamespace(host=host, kind=kind, settings={**base, **settings})
+    return SimpleNamespace(host=host, kind=kind, pid=pid, settings={**base, **settings})
 
 
 def test_machines_that_differ_are_told_apart(app):
@@ -65,9 +65,12 @@ def test_machines_that_differ_are_told_apart(app):
         found.keys() == {OK} and "4 processes on 2 machine(s) (app-1, app-2) agree" in found[OK][0]
     )
 
-    other_key = same[:3] + [_process("app-2", "worker", secret_key="k2")]
+    other_key = same[:3] + [_process("app-2", "worker", pid=42, secret_key="k2")]
     (error,) = _levels(process_findings(app, other_key))[ERROR]
-    assert "different secret keys" in error and "worker on app-2" in error
+    assert error == (
+        "processes use different secret keys: web on app-1 (1), web on app-2 (1), "
+        "worker on app-1 (1); worker on app-2 (42)"
+    )
 
     local = [
         _process(h, k, file_store="local", redis="") for h in ("a", "b") for k in ("web", "worker")

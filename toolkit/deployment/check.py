@@ -135,7 +135,9 @@ def _render_finding(app: Flask) -> Finding:
             f"no print service answers on {path} on this machine: start "
             "toolkit worker here, or downloads that need a render will fail",
         )
-    return Finding(OK, f"the print service on this machine answers ({status['workers']} workers)")
+    return Finding(
+        OK, f"the print service on this machine answers ({status['workers']} render processes)"
+    )
 
 
 def process_findings(app: Flask, processes) -> list[Finding]:
@@ -155,11 +157,11 @@ def process_findings(app: Flask, processes) -> list[Finding]:
         ("redis", "Redis servers"),
         ("file_store", "file stores"),
     ):
-        groups = defaultdict(set)
+        groups = defaultdict(list)
         for process in processes:
-            groups[process.settings.get(name, "")].add(f"{process.kind} on {process.host}")
+            groups[process.settings.get(name, "")].append(process)
         if len(groups) > 1:
-            sides = "; ".join(", ".join(sorted(where)) for where in groups.values())
+            sides = "; ".join(_where(group) for group in groups.values())
             found.append(Finding(ERROR, f"processes use different {label}: {sides}"))
     versions = {p.settings.get("version") for p in processes}
     if len(versions) > 1:
@@ -174,6 +176,14 @@ def process_findings(app: Flask, processes) -> list[Finding]:
             )
         )
     return found
+
+
+def _where(processes) -> str:
+    """Processes by kind and host with their ids: "web on app-1 (101, 102), worker on app-1 (9)"."""
+    by_place = defaultdict(list)
+    for process in processes:
+        by_place[f"{process.kind} on {process.host}"].append(str(process.pid))
+    return ", ".join(f"{place} ({', '.join(pids)})" for place, pids in sorted(by_place.items()))
 
 
 def _machine_findings(processes) -> list[Finding]:

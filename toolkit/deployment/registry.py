@@ -9,6 +9,7 @@ reads the rows of the last few minutes.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import hmac
 import os
@@ -96,6 +97,26 @@ def report(app: Flask, kind: str) -> None:
         conn.execute(delete(ServerProcess).where(ServerProcess.seen_at < now - FORGET_AFTER))
 
 
+def forget(app: Flask, kind: str) -> None:
+    """Remove this process's row (at a clean exit), so that a restart leaves no stale entry."""
+    try:
+        with app.app_context(), db.engine.begin() as conn:
+            conn.execute(delete(ServerProcess).where(ServerProcess.id == process_id(kind)))
+    except Exception:  # noqa: BLE001, S110 (the database may be gone first; the row then ages out)
+        pass
+
+
+def report_until_exit(app: Flask, kind: str) -> None:
+    """Report now, and remove the row when the process exits cleanly."""
+    report(app, kind)
+    if id(app) not in _forget_at_exit:
+        _forget_at_exit.add(id(app))
+        atexit.register(forget, app, kind)
+
+
+_forget_at_exit: set[int] = set()
+
+
 def live_processes() -> list[ServerProcess]:
     """The processes that reported within LIVE_WITHIN, by host and kind."""
     since = utcnow() - LIVE_WITHIN
@@ -117,6 +138,6 @@ def init_app(app: Flask) -> None:
             return
         last[0] = time.monotonic()
         try:
-            report(app, "web")
+            report_until_exit(app, "web")
         except Exception:  # noqa: BLE001 (a report must never fail a request)
             app.logger.warning("could not record this web process in server_process")
