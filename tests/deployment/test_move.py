@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import os
 import uuid
 
 import pytest
-from PIL import Image
 from sqlalchemy import create_engine, func, select, text
 
+from tests.admin.test_backup import populate as populate_installation
 from tests.conftest import config_for_tests, login
-from tests.library_files import lesson_text, make_library
 from toolkit import create_app
-from toolkit.admin.settings import store_logo
 from toolkit.auth.models import Organisation
 from toolkit.auth.services import create_user
 from toolkit.deployment import move
@@ -46,19 +43,11 @@ def target_url(request, tmp_path):
 
 
 def populate(app, tmp_path) -> bytes:
-    root = make_library(
-        tmp_path / "lib",
-        {"11-14/one.md": lesson_text("one"), "7-11/two.md": lesson_text("two", band="7-11")},
-    )
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["content", "load", str(root)]).exit_code == 0
-    out = io.BytesIO()
-    Image.new("RGB", (10, 10), (1, 2, 3)).save(out, format="PNG")
+    """The backup tests' installation (two lessons, an admin, a logo); return the logo."""
+    populate_installation(app, tmp_path)
     with app.app_context():
-        create_user("head@school.example", "Head Teacher", "admin", PASSWORD)
-        db.session.scalars(select(Organisation)).first().logo_filename = store_logo(out.getvalue())
-        db.session.commit()
-    return out.getvalue()
+        org = db.session.scalars(select(Organisation)).first()
+        return get_store().get(Area.LOGOS, org.logo_filename)
 
 
 def counts(app) -> dict[str, int]:

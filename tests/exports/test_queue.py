@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
-import time
-from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
 
+from tests.processes import process_group
+from tests.processes import wait_for as wait_until
 from toolkit.exports.jobs import get_huey
 from toolkit.exports.models import ExportJob
 from toolkit.extensions import db
@@ -93,34 +92,14 @@ def worker_env(app, database_url: str) -> dict:
     return env
 
 
-@contextmanager
 def worker(env: dict, log: Path):
-    """Run `toolkit worker` in its own process group; remove whatever is left of it after."""
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            [TOOLKIT, "worker"],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        yield process
-    finally:
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)  # the group we started, render workers too
-        process.wait(30)
+    """Run `toolkit worker` in its own process group; kill whatever is left of it after."""
+    return process_group([TOOLKIT, "worker"], env, log, stop=signal.SIGKILL)
 
 
 def wait_for(check, what: str, log: Path, seconds: float = 120):
     """Poll check() until it returns something true; fail with the worker's log if it never does."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"{what} did not happen; worker log:\n{log.read_text()}")
+    return wait_until(check, what, seconds, detail=lambda: f"Worker log:\n{log.read_text()}")
 
 
 @pytest.mark.parametrize(

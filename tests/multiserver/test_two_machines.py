@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import os
 import signal
-import time
 
 import pikepdf
 import pytest
@@ -24,6 +23,7 @@ from sqlalchemy import select
 
 from tests.conftest import PASSWORD, TEST_SECRET
 from tests.multiserver.cluster import Cluster, csrf_token, sign_in
+from tests.processes import wait_for
 from toolkit.exports.models import ExportJob
 from toolkit.extensions import db
 
@@ -78,16 +78,6 @@ def _renders(machine) -> float:
         for line in text.splitlines()
         if line.startswith("toolkit_pdf_render_seconds_count")
     )
-
-
-def _wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 def test_two_machines_share_files_packs_workers_and_throttling(app, shared, make_user, tmp_path):
@@ -166,7 +156,7 @@ def test_two_machines_share_files_packs_workers_and_throttling(app, shared, make
             status = on_two.get(status_url, timeout=30).json()
             return status if status["status"] == "running" and status["done"] >= 2 else None
 
-        _wait_for(running_part_way, 180, "the pack to be part-printed")
+        wait_for(running_part_way, "the pack being part-printed", 180, interval=0.5)
         with app.app_context():
             printer = db.session.scalar(select(ExportJob.worker).where(ExportJob.id == job_id))
         host, _, pid = printer.rsplit(":", 2)
@@ -180,7 +170,7 @@ def test_two_machines_share_files_packs_workers_and_throttling(app, shared, make
             assert status["status"] != "failed", status
             return status if status["status"] == "done" else None
 
-        done = _wait_for(finished, 300, "the pack to be finished by the other worker")
+        done = wait_for(finished, "the pack being finished by the other worker", 300, interval=0.5)
         with app.app_context():
             job = db.session.get(ExportJob, job_id)
             assert job.attempts == 2 and job.worker != printer

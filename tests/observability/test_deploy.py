@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import ROOT, config_for_tests
 from tests.observability.conftest import closed_port
+from tests.processes import process_group
 from toolkit import create_app
 
 DEPLOY = ROOT / "deploy"
@@ -51,28 +51,9 @@ def test_the_gunicorn_configuration_loads(tmp_path):
     assert result.returncode == 0, result.stderr.decode()
 
 
-@contextmanager
 def gunicorn(env: dict, log: Path):
     """Run gunicorn with deploy/gunicorn.conf.py in its own process group; stop it after."""
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            [GUNICORN, "-c", str(DEPLOY / "gunicorn.conf.py")],
-            env=env,
-            cwd=log.parent,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            with suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)  # the group we started: its workers too
-            process.wait(30)
+    return process_group([GUNICORN, "-c", str(DEPLOY / "gunicorn.conf.py")], env, log, log.parent)
 
 
 def get(url: str) -> tuple[int, str]:
