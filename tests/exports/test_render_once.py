@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from tests.conftest import ROOT
 from tests.exports.pdfcheck import kept_bodies, set_last_used, stored
+from tests.processes import wait_for
 from toolkit.audit.models import AuditEvent
 from toolkit.auth.models import Organisation
 from toolkit.content.library import read_library
@@ -251,6 +252,39 @@ def test_a_cold_download_shows_progress_then_the_pdf(app, client, teacher):
             select(AuditEvent).where(AuditEvent.action == "export.pdf")
         ).all()
         assert [e.detail["cached"] for e in events] == [True]
+
+
+def test_a_render_whose_process_went_away_is_started_again_by_the_waiting_page(
+    app, client, teacher
+):
+    from toolkit.exports import bodies
+
+    app.config["EXPORT_WAIT_SECONDS"] = 0
+    url = "/lessons/getting-help-11-14/export.pdf"
+    ready_url = url.replace("export.pdf", "export/ready")
+    query = {"document": "plan"}
+    assert client.get(url, query_string=query).status_code == 202
+    wait_for(lambda: kept_bodies(app), "the first render", 60, interval=0.1)
+    (name,) = kept_bodies(app)
+    key = name.removesuffix(".pdf")
+    with app.app_context():
+        store = get_store()
+        # As if the web process laying it out had been restarted a moment after it started:
+        # its mark is left, no body. While the mark is fresh, another machine may be rendering.
+        store.delete(Area.BODIES, [name])
+        store.put(Area.RENDERING, bodies.started_name(key), str(time.time()).encode())
+    assert client.get(ready_url, query_string=query).get_json()["state"] == "rendering"
+    assert kept_bodies(app) == []  # nothing started here
+    with app.app_context():  # a mark older than any render may take: that process is gone
+        store.put(Area.RENDERING, bodies.started_name(key), str(time.time() - 3600).encode())
+
+    def ready():
+        return client.get(ready_url, query_string=query).get_json()["state"] == "ready"
+
+    wait_for(ready, "the render started again", 120, interval=0.1)
+    assert kept_bodies(app) == [name]
+    with app.app_context():
+        assert store.files(Area.RENDERING) == []  # a finished render leaves no mark
 
 
 def test_warming_renders_the_library_a_school_prints_and_downloads_find_it(

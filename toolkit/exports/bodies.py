@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
@@ -75,6 +76,10 @@ def failure_name(key: str) -> str:
     return f"{key}.txt"
 
 
+def started_name(key: str) -> str:
+    return f"{key}.started"
+
+
 def cached_body(key: str) -> bytes | None:
     """The kept body for a key, marked as used (pruning removes the least recently used)."""
     return get_store().get(Area.BODIES, body_name(key))
@@ -134,18 +139,25 @@ def _render_and_keep(renderer, job: RenderJob, store: FileStore, key: str, prior
     except RenderError as error:
         store.put(Area.FAILURES, failure_name(key), str(error).encode())
         raise
-    store.put(Area.BODIES, body_name(key), rendered.pdf)
-    store.delete(Area.FAILURES, [failure_name(key)])
+    else:
+        store.put(Area.BODIES, body_name(key), rendered.pdf)
+        store.delete(Area.FAILURES, [failure_name(key)])
+    finally:
+        store.delete(Area.RENDERING, [started_name(key)])
     return rendered
 
 
 def _start(renderer, key: str, job: RenderJob, priority: str) -> Future:
-    """The render of a body to keep, started now unless it is running already."""
+    """The render of a body to keep, started now unless it is running already.
+
+    The start is marked in the file store, so that a download waiting on any machine can tell
+    a render in progress from one whose process went away (see body_state)."""
     store = get_store()
     with _inflight_lock:
         future = _inflight.get(key)
         if future is None:
             store.delete(Area.FAILURES, [failure_name(key)])  # an earlier try's failure
+            store.put(Area.RENDERING, started_name(key), str(time.time()).encode())
             future = _waiters.submit(_render_and_keep, renderer, job, store, key, priority)
             _inflight[key] = future
             future.add_done_callback(lambda _: _forget(key))
@@ -219,7 +231,11 @@ def get_bodies(
 
 
 def body_state(request: BodyRequest, school: SchoolInfo, country: dict) -> tuple[str, str]:
-    """("ready" | "rendering" | "failed", message) for a body a download is waiting for."""
+    """("ready" | "rendering" | "failed", message) for a body a download is waiting for.
+
+    A render whose process went away (a web server restarted, a machine lost) left its start
+    mark and no body: it is started again here, so that the waiting page never waits forever.
+    """
     key = body_key(request, school, country)
     store = get_store()
     if store.exists(Area.BODIES, body_name(key)):
@@ -227,7 +243,30 @@ def body_state(request: BodyRequest, school: SchoolInfo, country: dict) -> tuple
     failed = store.get(Area.FAILURES, failure_name(key))
     if failed is not None:
         return "failed", failed.decode("utf-8", errors="replace")
-    return "rendering", ""
+    if _render_in_progress(store, key):
+        return "rendering", ""
+    try:
+        get_bodies([request], school, country, wait=0, count=False)
+    except StillRendering:
+        return "rendering", ""
+    except RenderError as error:
+        return "failed", str(error)
+    return "ready", ""
+
+
+def _render_in_progress(store: FileStore, key: str) -> bool:
+    """Whether a render of this body started recently enough to be still running somewhere."""
+    with _inflight_lock:
+        if key in _inflight:
+            return True
+    started = store.get(Area.RENDERING, started_name(key), touch=False)
+    if started is None:
+        return False
+    limit = float(current_app.config.get("EXPORT_TIME_LIMIT", 120)) * 4 + 30
+    try:
+        return time.time() - float(started) < limit
+    except ValueError:
+        return False
 
 
 def is_young(source: LessonSource, kind: str) -> bool:

@@ -17,9 +17,10 @@ class Area(StrEnum):
     BODIES = "bodies"  # a document laid out once, by content hash (cache)
     PACKS = "packs"  # a finished pack of several lessons, by content hash (cache)
     FAILURES = "failures"  # why a body could not be laid out, by its content hash (cache)
+    RENDERING = "rendering"  # when a body's layout started, by its content hash (cache)
 
 
-CACHE_AREAS = (Area.BODIES, Area.PACKS, Area.FAILURES)
+CACHE_AREAS = (Area.BODIES, Area.PACKS, Area.FAILURES, Area.RENDERING)
 # Files of these areas are removed this long (seconds) after they were written.
 RETENTION = {Area.IMPORTS: 3600}
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")

@@ -9,9 +9,9 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from toolkit.storage.base import Area, FileStore, StoredFile, check_name
+from toolkit.storage.base import CACHE_AREAS, Area, FileStore, StoredFile, check_name
 
-SHARDED = (Area.BODIES, Area.PACKS, Area.FAILURES)  # many files: a folder per first two letters
+SHARDED = CACHE_AREAS  # many files: a folder per first two letters of the name
 PARTIAL = ".part"
 
 
@@ -33,6 +33,7 @@ class LocalStore(FileStore):
             Area.BODIES: cache / "bodies",
             Area.PACKS: cache / "packs",
             Area.FAILURES: cache / "failures",
+            Area.RENDERING: cache / "rendering",
         }
 
     def path(self, area: Area, name: str) -> Path:
