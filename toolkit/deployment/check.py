@@ -129,6 +129,12 @@ def _render_finding(app: Flask) -> Finding:
             OK, "documents are rendered in each process (TOOLKIT_RENDER_SOCKET is empty)"
         )
     status = queue_status(app.config) if Path(path).exists() else {}
+    if not status and app.config.get("RENDER_IN_PROCESS_FALLBACK"):
+        return Finding(
+            WARNING,
+            f"no print service answers on {path} on this machine: each web process renders in "
+            "a pool of its own (allowed outside production); start toolkit worker here",
+        )
     if not status:
         return Finding(
             WARNING,
