@@ -118,7 +118,10 @@ def test_local_leftovers_of_interrupted_writes_are_cleaned(tmp_path):
     assert [f.name for f in store.files(Area.BODIES)] == ["ab.pdf"]  # never listed
     assert store.clean_leftovers(3600) == 0
     os.utime(leftover, (time.time() - 7200, time.time() - 7200))
-    assert store.clean_leftovers(3600) == 1 and not leftover.exists()
+    old_pack = tmp_path / "exports" / ("c" * 64 + ".pdf")  # where earlier versions kept packs
+    old_pack.write_bytes(b"%PDF")
+    assert store.clean_leftovers(3600) == 2 and not leftover.exists() and not old_pack.exists()
+    assert store.get(Area.BODIES, "ab.pdf") == b"%PDF"
 
 
 def test_a_symlink_planted_in_a_local_folder_is_not_followed(tmp_path):

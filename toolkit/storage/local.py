@@ -100,6 +100,12 @@ class LocalStore(FileStore):
                         removed += 1
                 except FileNotFoundError:
                     continue
+        # Earlier versions kept finished packs at the top of the cache folder and render
+        # failures beside the bodies; nothing reads those files any more.
+        cache, bodies = self.folders[Area.BODIES].parent, self.folders[Area.BODIES]
+        for path in [*cache.glob("*.pdf"), *bodies.glob("*/*.failed")]:
+            path.unlink(missing_ok=True)
+            removed += 1
         return removed
 
     def describe(self) -> str:
