@@ -63,3 +63,10 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    """Record each web worker for `toolkit check` as it starts, not at its first request."""
+    from toolkit.deployment.registry import start_reporting
+
+    start_reporting(worker.wsgi, "web")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from types import SimpleNamespace
 
 from sqlalchemy import delete
 
+from tests.processes import wait_for
 from toolkit.deployment import registry
 from toolkit.deployment.check import ERROR, OK, WARNING, process_findings, settings_findings
 from toolkit.deployment.models import ServerProcess
@@ -108,3 +110,40 @@ def test_the_command_exits_1_on_an_error_and_0_otherwise(app, runner):
     result = runner.invoke(args=["check"])
     assert result.exit_code == 0, result.output
     assert "warning: no web server or print worker has reported" in result.output
+
+
+def test_a_started_process_reports_every_minute_until_it_exits(app, monkeypatch):
+    monkeypatch.setattr(registry, "REPORT_EVERY_SECONDS", 0.2)
+    monkeypatch.setattr(registry, "_threads", [])
+    monkeypatch.setattr(registry, "_stop", threading.Event())
+    exits = []
+    monkeypatch.setattr(registry.atexit, "register", lambda *args: exits.append(args))
+    registry.start_reporting(app, "worker")  # from a thread of its own, no app context needed
+    with app.app_context():
+        first = wait_for(registry.live_processes, "the first report", 10)[0].seen_at
+        wait_for(lambda: registry.live_processes()[0].seen_at > first, "a second report", 10)
+        db.session.remove()
+    assert exits == [(registry.forget, app, "worker")]
+    registry.forget(app, "worker")  # as at a clean exit: the thread stops, the row goes
+    assert not registry._threads[0].is_alive()
+    with app.app_context():
+        assert registry.live_processes() == []
+
+
+def test_a_print_service_with_another_key_is_an_error_not_a_missing_service(
+    app, tmp_path, monkeypatch
+):
+    from toolkit.deployment.check import _render_finding
+    from toolkit.exports import render
+    from toolkit.exports.render import RenderServer, get_pool
+
+    socket = str(tmp_path / "render.sock")
+    app.config.update(RENDER_SOCKET=socket, RENDER_IN_PROCESS_FALLBACK=True)
+    assert "no print service listens" in _render_finding(app).message
+    server = RenderServer(socket, "another machine's key " * 3, get_pool(app.config)).start()
+    monkeypatch.setattr(render, "_hosted", None)  # as if it ran in another process
+    try:
+        finding = _render_finding(app)
+    finally:
+        server.close()
+    assert finding.level == ERROR and "secret key differs" in finding.message

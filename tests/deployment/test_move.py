@@ -67,7 +67,11 @@ def test_an_installation_moves_whole_and_works_there(app, tmp_path, target_url):
     assert result.exit_code == 0, result.output
     local = get_store(app).kind == "local"
     assert ("logos into the database's file store: 1" in result.output) == local
-    assert "set TOOLKIT_DATABASE_URL to it and TOOLKIT_FILE_STORE=database" in result.output
+    assert (
+        "TOOLKIT_DATABASE_URL to the new database, TOOLKIT_FILE_STORE=database, the same "
+        "TOOLKIT_SECRET_KEY" in " ".join(result.output.split())
+    )
+    assert "search index: 2 lessons" in result.output
 
     moved = create_app(config_for_tests(target_url, tmp_path / "there", FILE_STORE="database"))
     after = counts(moved)
@@ -108,3 +112,11 @@ def test_a_move_that_fails_leaves_the_target_empty(app, tmp_path, target_url, mo
 def test_the_database_in_use_is_not_a_target(app):
     result = app.test_cli_runner().invoke(args=["move-database", app.config["DATABASE_URL"]])
     assert result.exit_code == 1 and "already uses" in result.output
+
+
+def test_a_target_that_cannot_be_reached_is_named_with_what_to_do(app):
+    url = "postgresql+psycopg://toolkit@127.0.0.1:1/toolkit?connect_timeout=2"
+    result = app.test_cli_runner().invoke(args=["move-database", url])
+    assert result.exit_code == 1
+    assert "Cannot connect to the target database" in result.output
+    assert "createdb -O toolkit toolkit" in result.output and "Traceback" not in result.output

@@ -121,26 +121,28 @@ def _redis_finding(url: str) -> Finding:
 
 
 def _render_finding(app: Flask) -> Finding:
-    from toolkit.exports.render import queue_status
+    from toolkit.exports.render import RenderError, get_renderer
 
     path = app.config.get("RENDER_SOCKET") or ""
     if not path:
         return Finding(
             OK, "documents are rendered in each process (TOOLKIT_RENDER_SOCKET is empty)"
         )
-    status = queue_status(app.config) if Path(path).exists() else {}
-    if not status and app.config.get("RENDER_IN_PROCESS_FALLBACK"):
+    if not Path(path).exists():
+        what = (
+            "each web process renders in a pool of its own (allowed outside production)"
+            if app.config.get("RENDER_IN_PROCESS_FALLBACK")
+            else "downloads that need a render will fail"
+        )
         return Finding(
             WARNING,
-            f"no print service answers on {path} on this machine: each web process renders in "
-            "a pool of its own (allowed outside production); start toolkit worker here",
+            f"no print service listens on {path} on this machine: {what}; start "
+            "toolkit worker here",
         )
-    if not status:
-        return Finding(
-            WARNING,
-            f"no print service answers on {path} on this machine: start "
-            "toolkit worker here, or downloads that need a render will fail",
-        )
+    try:
+        status = get_renderer(app.config).status()
+    except RenderError as error:  # e.g. its secret key differs from this process's
+        return Finding(ERROR, f"the print service on {path} does not serve this process: {error}")
     return Finding(
         OK, f"the print service on this machine answers ({status['workers']} render processes)"
     )

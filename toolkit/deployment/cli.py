@@ -38,7 +38,20 @@ def move_database_command(target_url: str, files_to_database: bool) -> None:
         raise click.ClickException(str(error)) from None
     for line in report.lines():
         click.echo(line)
-    then = "TOOLKIT_DATABASE_URL to it"
-    if files_to_database:
-        then += " and TOOLKIT_FILE_STORE=database"
-    click.echo(f"Nothing was changed here. Now set {then} on every machine and restart.")
+    click.echo(
+        "Nothing was changed here. Stop this machine's services, then on every machine set "
+        "TOOLKIT_DATABASE_URL to the new database"
+        + (", TOOLKIT_FILE_STORE=database" if files_to_database else "")
+        + f", the same TOOLKIT_SECRET_KEY ({_where_the_key_is()}) and TOOLKIT_REDIS_URL, start "
+        "the services, run toolkit check, and lay the documents out again with toolkit "
+        "exports warm."
+    )
+
+
+def _where_the_key_is() -> str:
+    from pathlib import Path
+
+    generated = Path(current_app.instance_path) / "secret_key"
+    if generated.is_file() and generated.read_text().strip() == current_app.secret_key:
+        return f"this installation's is in {generated}"
+    return "this installation's is the TOOLKIT_SECRET_KEY set here"

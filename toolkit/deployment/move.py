@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from flask import Flask
 from sqlalchemy import Table, create_engine, func, insert, select, text, update
+from sqlalchemy.exc import OperationalError
 
 from toolkit.audit.services import record
 from toolkit.deployment.registry import database_label
@@ -31,11 +32,13 @@ class MoveReport:
     target: str
     rows: dict[str, int] = field(default_factory=dict)
     logos: int = 0
+    indexed: int = 0  # lessons in the search index
 
     def lines(self) -> list[str]:
         copied = sum(self.rows.values())
         lines = [f"Copied {copied} rows of {len(self.rows)} tables to {self.target}."]
         lines += [f"  {name}: {count}" for name, count in self.rows.items() if count]
+        lines.append(f"  search index: {self.indexed} lessons")
         if self.logos:
             lines.append(f"  logos into the database's file store: {self.logos}")
         return lines
@@ -60,11 +63,12 @@ def move_database(source: Flask, target_url: str, files_to_database: bool) -> Mo
     reader_engine = create_engine(source_engine.url)
     with target.app_context():
         try:
+            _check_reachable(target_url)
             upgrade()
             _refuse_if_in_use()
             with reader_engine.connect() as reader:
                 _copy_rows(reader, report)
-                _copy_search_index(reader)
+                report.indexed = _copy_search_index(reader)
             if files_to_database and source_store.kind != "database":  # else copied as rows
                 report.logos = _copy_logos(source_store)
             _reset_sequences()
@@ -82,6 +86,20 @@ def move_database(source: Flask, target_url: str, files_to_database: bool) -> Mo
             db.engine.dispose()
             reader_engine.dispose()
     return report
+
+
+def _check_reachable(target_url: str) -> None:
+    """Refuse a target that cannot be reached, saying what the database server said."""
+    try:
+        with db.engine.connect():
+            pass
+    except OperationalError as error:
+        said = str(error.orig or error).strip().splitlines()[-1][:300]
+        raise MoveError(
+            f"Cannot connect to the target database ({said}). Create the database and its "
+            "owner first (on the database server: createuser toolkit; createdb -O toolkit "
+            "toolkit) and check the user, password and host in the URL."
+        ) from None
 
 
 def _settings_of(app: Flask) -> dict:
@@ -137,15 +155,18 @@ def _copy_rows(reader, report: MoveReport) -> None:
             db.session.execute(update(table).where(*where).values({column: value}))
 
 
-def _copy_search_index(reader) -> None:
+def _copy_search_index(reader) -> int:
     from toolkit.content.search import index_lesson
 
     column = "lesson_id" if reader.dialect.name == "postgresql" else "rowid"
     rows = reader.execute(
         text(f"SELECT {column}, title, objectives, body FROM search_lesson")  # noqa: S608
     )
+    count = 0
     for lesson_id, title, objectives, body in rows:
         index_lesson(lesson_id, title, objectives, body)
+        count += 1
+    return count
 
 
 def _copy_logos(source_store) -> int:

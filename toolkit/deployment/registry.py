@@ -2,9 +2,8 @@
 
 A process writes one row (host, kind, pid) with fingerprints of the settings that must match on
 every machine: the secret key (as an HMAC, never the key), the database and Redis it uses
-(without passwords), the file store and the toolkit's version. Web processes report on their
-first request and then at most once a minute; print workers once a minute. `toolkit check`
-reads the rows of the last few minutes.
+(without passwords), the file store and the toolkit's version, when it starts and then every
+minute. `toolkit check` reads the rows of the last few minutes.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ import hashlib
 import hmac
 import os
 import socket
-import time
+import threading
 from datetime import timedelta
 from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import urlsplit
@@ -88,7 +87,8 @@ def report(app: Flask, kind: str) -> None:
         "settings": process_settings(app),
         "seen_at": now,
     }
-    engine = db.engine
+    with app.app_context():
+        engine = db.engine
     insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
     statement = insert(ServerProcess).values(id=process_id(kind), started_at=now, **values)
     statement = statement.on_conflict_do_update(index_elements=["id"], set_=values)
@@ -98,7 +98,12 @@ def report(app: Flask, kind: str) -> None:
 
 
 def forget(app: Flask, kind: str) -> None:
-    """Remove this process's row (at a clean exit), so that a restart leaves no stale entry."""
+    """Stop reporting and remove this process's row (at a clean exit), so that a restart leaves
+    no stale entry."""
+    _stop.set()
+    for thread in _threads:
+        if thread is not threading.current_thread():
+            thread.join(timeout=5)
     try:
         with app.app_context(), db.engine.begin() as conn:
             conn.execute(delete(ServerProcess).where(ServerProcess.id == process_id(kind)))
@@ -106,15 +111,28 @@ def forget(app: Flask, kind: str) -> None:
         pass
 
 
-def report_until_exit(app: Flask, kind: str) -> None:
-    """Report now, and remove the row when the process exits cleanly."""
-    report(app, kind)
-    if id(app) not in _forget_at_exit:
-        _forget_at_exit.add(id(app))
-        atexit.register(forget, app, kind)
+def start_reporting(app: Flask, kind: str) -> None:
+    """Report now and then every minute from a background thread, and remove the row when
+    the process exits cleanly. Once per process; never raises."""
+    if _threads:
+        return
+
+    def keep_reporting() -> None:
+        while True:
+            try:
+                report(app, kind)
+            except Exception:  # noqa: BLE001 (the database may be away for a moment)
+                app.logger.warning("could not record this %s process in server_process", kind)
+            if _stop.wait(REPORT_EVERY_SECONDS):
+                return
+
+    _threads.append(threading.Thread(target=keep_reporting, name="process-report", daemon=True))
+    atexit.register(forget, app, kind)
+    _threads[0].start()
 
 
-_forget_at_exit: set[int] = set()
+_threads: list[threading.Thread] = []  # this process's reporting thread, once it reports
+_stop = threading.Event()
 
 
 def live_processes() -> list[ServerProcess]:
@@ -129,15 +147,10 @@ def live_processes() -> list[ServerProcess]:
 
 
 def init_app(app: Flask) -> None:
-    """Have each web process report itself on its first request, then at most once a minute."""
-    last = [0.0]
+    """Have a web process report itself from its first request on, if its server did not
+    start the reports already (deploy/gunicorn.conf.py does, as each worker starts)."""
 
     @app.before_request
     def report_web_process() -> None:
-        if app.testing or time.monotonic() - last[0] < REPORT_EVERY_SECONDS:
-            return
-        last[0] = time.monotonic()
-        try:
-            report_until_exit(app, "web")
-        except Exception:  # noqa: BLE001 (a report must never fail a request)
-            app.logger.warning("could not record this web process in server_process")
+        if not _threads and not app.testing:
+            start_reporting(app, "web")

@@ -158,7 +158,13 @@ def _start(renderer, key: str, job: RenderJob, priority: str) -> Future:
         if future is None:
             store.delete(Area.FAILURES, [failure_name(key)])  # an earlier try's failure
             store.put(Area.RENDERING, started_name(key), str(time.time()).encode())
-            future = _waiters.submit(_render_and_keep, renderer, job, store, key, priority)
+            try:
+                future = _waiters.submit(_render_and_keep, renderer, job, store, key, priority)
+            except RuntimeError as error:  # the process is stopping: no new renders
+                store.delete(Area.RENDERING, [started_name(key)])
+                raise RenderError(
+                    "the print service is stopping; the document is laid out when next asked for"
+                ) from error
             _inflight[key] = future
             future.add_done_callback(lambda _: _forget(key))
         return future

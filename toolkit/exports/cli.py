@@ -204,7 +204,7 @@ def worker_command(workers: int) -> None:
         pool.warm()
         click.echo(f"Render pool of {pool.size} workers on {app.config['RENDER_SOCKET']}.")
     huey = get_huey(app)
-    registry.report_until_exit(app, "worker")
+    registry.start_reporting(app, "worker")
     click.echo(f"Print worker started ({type(huey).__name__}).")
     try:
         huey.create_consumer(workers=workers, worker_type="thread").run()

@@ -84,13 +84,6 @@ def get_huey(app: Flask | None = None) -> Huey:
         with app.app_context():
             recover_all()
 
-    @huey.periodic_task(crontab(minute="*"), name="deployment.report")
-    def report_worker() -> None:
-        from toolkit.deployment import registry
-
-        with app.app_context():
-            registry.report(app, "worker")
-
     app.extensions["exports_huey"] = huey
 
     @huey.periodic_task(crontab(minute="17", hour="3"), name="exports.prune")
