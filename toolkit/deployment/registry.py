@@ -42,7 +42,7 @@ def database_label(url: str) -> str:
     """The database a URL names, without user or password."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return f"sqlite:{parsed.database}"
+        return f"SQLite file {parsed.database}"
     return f"{parsed.get_backend_name()}://{parsed.host}:{parsed.port or 5432}/{parsed.database}"
 
 
