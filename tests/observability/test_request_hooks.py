@@ -48,6 +48,14 @@ def test_query_strings_form_fields_and_emails_never_reach_the_log(client, make_u
         assert secret not in err
 
 
+def test_a_set_password_link_is_logged_without_its_token(client, capsys):
+    token = "AbC123.secret-part_of-the-link"
+    client.get(f"/set-password/{token}")
+    err = capsys.readouterr().err
+    (line,) = request_lines(err)
+    assert line["path"] == "/set-password/<token>" and token not in err
+
+
 def test_the_text_format_gives_the_same_line_without_the_query(
     database_url, _migrated, tmp_path, capsys
 ):

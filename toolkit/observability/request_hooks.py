@@ -16,6 +16,8 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # A proxy's or client's id is kept only if it is a short token that cannot forge a log field.
 SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 PATH_LIMIT = 500  # characters of a path logged; a longer one is cut
+# Parts of a URL that are secrets: whoever reads the logs must not be able to use them.
+SECRET_PATH_PARTS = ("token",)
 log = logging.getLogger("toolkit.request")
 
 
@@ -36,9 +38,19 @@ def signed_in_user_id() -> int | None:
     return current_user.id if current_user and current_user.is_authenticated else None
 
 
+def logged_path() -> str:
+    """The path as logged: a secret in it (a set-password link's token) shown by its name."""
+    path = request.path
+    for name in SECRET_PATH_PARTS:
+        value = (request.view_args or {}).get(name)
+        if value:
+            path = path.replace(str(value), f"<{name}>")
+    return printable(path[:PATH_LIMIT])
+
+
 def log_request(status: int, seconds: float) -> None:
     """Write the request's line: what was asked, by whom, how it ended and how long it took."""
-    path = printable(request.path[:PATH_LIMIT])
+    path = logged_path()
     fields = {
         "event": "request",
         "method": request.method,
