@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -18,7 +19,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import ROOT, config_for_tests
 from tests.observability.conftest import closed_port
-from tests.processes import process_group
+from tests.processes import process_group, wait_for
 from toolkit import create_app
 
 DEPLOY = ROOT / "deploy"
@@ -103,11 +104,15 @@ def test_gunicorn_serves_the_app_and_adds_up_every_processs_metrics(tmp_path):
     log = tmp_path / "gunicorn.log"
     with gunicorn(env, log):
         wait_until_up(f"{base}/healthz", log)
+        # Both workers recorded themselves as they started (for `toolkit check`), though one
+        # request has reached at most one of them.
+        wait_for(lambda: len(web_processes(tmp_path)) == 2, "both workers recorded", 30)
         for _ in range(9):
             assert get(f"{base}/healthz") == (200, '{"status":"ok"}\n')
         status, body = get(f"{base}/readyz")
         assert status == 200 and json.loads(body)["checks"]["database"] == "ok"
         samples = samples_of(get(f"{base}/metrics")[1])
+    assert web_processes(tmp_path) == []  # a clean stop removes them
     served = ("endpoint", "health.healthz"), ("method", "GET"), ("status", "2xx")
     assert samples[("toolkit_http_request_duration_seconds_count", served)] == 10
     rendered = ("outcome", "ok"), ("priority", "background")
@@ -119,6 +124,12 @@ def test_gunicorn_serves_the_app_and_adds_up_every_processs_metrics(tmp_path):
         r["logger"] == "gunicorn.error" and "Booting worker" in r["message"] for r in records
     )
     assert sum(r["event"] == "request" for r in records) == 12  # no access log beside them
+
+
+def web_processes(tmp_path: Path) -> list[tuple]:
+    """The web processes the server in tmp_path has recorded in its database."""
+    with sqlite3.connect(tmp_path / "toolkit.db") as conn:
+        return conn.execute("SELECT host, pid FROM server_process WHERE kind = 'web'").fetchall()
 
 
 def systemd_root(tmp_path: Path) -> Path:
