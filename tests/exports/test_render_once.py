@@ -391,3 +391,17 @@ def test_warming_after_a_save_is_skipped_once_the_lesson_moved_on(app, library, 
         assert kept_bodies(app) == []
         run_warm(None, ["getting-help-11-14"], version=current)
         assert len(kept_bodies(app)) == 4
+
+
+def test_a_stopped_print_service_pauses_printing_and_records_no_failure(
+    app, client, teacher, tmp_path
+):
+    app.config.update(RENDER_SOCKET=str(tmp_path / "none.sock"), RENDER_IN_PROCESS_FALLBACK=False)
+    response = client.get(
+        "/lessons/getting-help-11-14/export.pdf", query_string={"document": "plan"}
+    )
+    assert response.status_code == 503 and response.headers["Retry-After"] == "60"
+    text = response.get_data(as_text=True)
+    assert "Printing is paused" in text and "the print service is not running" in text
+    with app.app_context():  # nothing is wrong with the document: no failure is kept for it
+        assert get_store().files(Area.FAILURES) == [] and kept_bodies(app) == []

@@ -22,7 +22,14 @@ from flask import current_app
 from toolkit.exports import counters
 from toolkit.exports.letter import NO_LETTER_DETAILS, LetterDetails
 from toolkit.exports.options import SLIDES, ExportOptions, document_label
-from toolkit.exports.render import INTERACTIVE, Rendered, RenderError, RenderJob, get_renderer
+from toolkit.exports.render import (
+    INTERACTIVE,
+    PrintServiceUnavailable,
+    Rendered,
+    RenderError,
+    RenderJob,
+    get_renderer,
+)
 from toolkit.exports.services import (
     LessonSource,
     SchoolInfo,
@@ -136,6 +143,8 @@ _inflight_lock = threading.Lock()
 def _render_and_keep(renderer, job: RenderJob, store: FileStore, key: str, priority) -> Rendered:
     try:
         rendered = renderer.render(job, priority)
+    except PrintServiceUnavailable:
+        raise  # nothing wrong with the document: the next request lays it out
     except RenderError as error:
         store.put(Area.FAILURES, failure_name(key), str(error).encode())
         raise
@@ -162,7 +171,7 @@ def _start(renderer, key: str, job: RenderJob, priority: str) -> Future:
                 future = _waiters.submit(_render_and_keep, renderer, job, store, key, priority)
             except RuntimeError as error:  # the process is stopping: no new renders
                 store.delete(Area.RENDERING, [started_name(key)])
-                raise RenderError(
+                raise PrintServiceUnavailable(
                     "the print service is stopping; the document is laid out when next asked for"
                 ) from error
             _inflight[key] = future

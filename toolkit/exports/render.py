@@ -44,6 +44,10 @@ class RenderError(RuntimeError):
     """A document could not be rendered (too slow, too large, or broken)."""
 
 
+class PrintServiceUnavailable(RenderError):
+    """The print service is stopping or not running: nothing is wrong with the document."""
+
+
 @dataclass(frozen=True)
 class RenderJob:
     html: str
@@ -216,7 +220,7 @@ class RenderPool:
         while True:
             with self._lock:
                 if self._closed:
-                    raise RenderError("the print service is shutting down")
+                    raise PrintServiceUnavailable("the print service is shutting down")
                 if priority == BACKGROUND and self._waiting[INTERACTIVE]:
                     grow, wait = False, True
                 else:
@@ -281,6 +285,8 @@ class RenderPool:
             status, value = worker.conn.recv()
         except (EOFError, OSError) as error:
             self._retire(worker)
+            if self._closed:
+                raise PrintServiceUnavailable("the print service is shutting down") from error
             raise RenderError("the print worker stopped while rendering this document") from error
         self._idle.put(worker)
         if status != "ok":
@@ -341,7 +347,7 @@ def get_renderer(config):
         return RenderClient(path, config["SECRET_KEY"], float(config.get("EXPORT_TIME_LIMIT", 120)))
     if not path or config.get("RENDER_IN_PROCESS_FALLBACK", True):
         return get_pool(config)
-    raise RenderError(
+    raise PrintServiceUnavailable(
         "the print service is not running on this machine; ask whoever runs the toolkit to "
         "start it (toolkit worker)"
     )
@@ -407,6 +413,8 @@ class RenderServer:
                 else:
                     _, job, priority = request
                     reply = ("ok", self.pool.render(job, priority))
+            except PrintServiceUnavailable as error:
+                reply = ("unavailable", str(error))
             except RenderError as error:
                 reply = ("error", str(error))
             except (EOFError, OSError):
@@ -439,7 +447,7 @@ class RenderClient:
                     raise RenderError("the print service did not answer in time")
                 status, value = conn.recv()
         except (OSError, EOFError) as error:
-            raise RenderError(
+            raise PrintServiceUnavailable(
                 "the print service on this machine stopped or is not running (toolkit worker)"
             ) from error
         except multiprocessing.AuthenticationError as error:
@@ -447,6 +455,8 @@ class RenderClient:
                 "the print service refused this process: its secret key differs (set the same "
                 "TOOLKIT_SECRET_KEY for the web server and toolkit worker)"
             ) from error
+        if status == "unavailable":
+            raise PrintServiceUnavailable(value)
         if status != "ok":
             raise RenderError(value)
         return value

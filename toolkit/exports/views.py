@@ -42,7 +42,13 @@ from toolkit.exports.options import (
     document_label,
     lesson_documents,
 )
-from toolkit.exports.render import RenderError, RenderJob, queue_status, stylesheet_names
+from toolkit.exports.render import (
+    PrintServiceUnavailable,
+    RenderError,
+    RenderJob,
+    queue_status,
+    stylesheet_names,
+)
 from toolkit.extensions import db
 from toolkit.inputs import RefusedInput
 
@@ -286,7 +292,15 @@ def _send_pdf(exported: services.ExportFile):
 
 def render_error_page(error: RenderError):
     """Say what went wrong with a print, instead of a generic error."""
-    message = f"The PDF could not be made: {error}. Nothing was lost; try a shorter document."
+    if isinstance(error, PrintServiceUnavailable):
+        message = (
+            f"The PDF could not be made just now: {error}. Nothing was lost; try again in a minute."
+        )
+        page = render_template(
+            "errors/error.html", code=503, title="Printing is paused", message=message
+        )
+        return page, 503, {"Retry-After": "60"}
+    message = f"The PDF could not be made: {error}. Nothing was lost."
     page = render_template(
         "errors/error.html", code=500, title="The PDF could not be made", message=message
     )
