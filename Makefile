@@ -26,11 +26,11 @@ install: $(VENV)/.installed system-packages
 install-test: $(VENV)/.installed-test system-packages test-packages
 
 # Debian packages: Pango for WeasyPrint, Cairo for drawing the symbols into Office files, fonts
-# for printing, Chromium for browser tests, poppler-utils for looking at PDFs, postgresql-client
-# (pg_dump) for backups. Installed only when missing.
+# for printing, poppler-utils for looking at PDFs, postgresql-client (pg_dump) for backups.
+# Installed only when missing.
 system-packages:
 	@missing=""; \
-	for pkg in libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-dejavu-core chromium poppler-utils postgresql-client; do \
+	for pkg in libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-dejavu-core poppler-utils postgresql-client; do \
 	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -39,11 +39,12 @@ system-packages:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# The tests open every PowerPoint and Word file the toolkit makes in a real office suite:
-# LibreOffice without its desktop parts (Impress and Writer), installed only when missing.
+# The tests drive Chromium (browser tests) and open every PowerPoint and Word file the toolkit
+# makes in a real office suite: LibreOffice without its desktop parts (Impress and Writer).
+# Installed only when missing; a production server needs none of them.
 test-packages:
 	@missing=""; \
-	for pkg in libreoffice-impress-nogui libreoffice-writer-nogui; do \
+	for pkg in chromium libreoffice-impress-nogui libreoffice-writer-nogui; do \
 	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; \
 	done; \
 	if [ -n "$$missing" ]; then \

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from sqlalchemy import delete
 
 from tests.processes import wait_for
+from toolkit import create_app
 from toolkit.deployment import registry
 from toolkit.deployment.check import ERROR, OK, WARNING, process_findings, settings_findings
 from toolkit.deployment.models import ServerProcess
@@ -147,3 +148,18 @@ def test_a_print_service_with_another_key_is_an_error_not_a_missing_service(
     finally:
         server.close()
     assert finding.level == ERROR and "secret key differs" in finding.message
+
+
+def test_a_command_run_without_the_machines_settings_says_so(app, tmp_path):
+    from toolkit.deployment.check import _database_finding, own_settings_findings
+
+    running = [_process("app-1", "web"), _process("app-1", "worker")]
+    (finding,) = [f for f in own_settings_findings(app, running) if "database" in f.message]
+    assert finding.level == ERROR and "toolkit -e /etc/toolkit/toolkit.env check" in finding.message
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        missing = tmp_path / "nothing-here.db"
+        elsewhere = create_app({**app.config, "DATABASE_URL": f"sqlite:///{missing}"})
+        with elsewhere.app_context():
+            finding = _database_finding(elsewhere)
+        assert finding.level == ERROR and "there is no database here" in finding.message
+        assert not missing.exists()  # looking did not create one

@@ -119,4 +119,5 @@ def test_a_target_that_cannot_be_reached_is_named_with_what_to_do(app):
     result = app.test_cli_runner().invoke(args=["move-database", url])
     assert result.exit_code == 1
     assert "Cannot connect to the target database" in result.output
-    assert "createdb -O toolkit toolkit" in result.output and "Traceback" not in result.output
+    assert "createuser toolkit; createdb -O toolkit toolkit" in result.output
+    assert "Traceback" not in result.output and "Connection refused" in result.output

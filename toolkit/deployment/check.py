@@ -7,6 +7,7 @@ that reported themselves in the last minutes (registry.py) differ from each othe
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,10 @@ from flask import Flask
 from toolkit.deployment import registry
 
 OK, WARNING, ERROR = "ok", "warning", "error"
+LOAD_SETTINGS = (
+    "is this command run with the machine's settings? (toolkit -e /etc/toolkit/toolkit.env check; "
+    "a new installation runs toolkit setup)"
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,11 @@ def settings_findings(app: Flask) -> list[Finding]:
             )
         )
     instance_key = Path(app.instance_path) / "secret_key"
-    generated = instance_key.is_file() and instance_key.read_text().strip() == config["SECRET_KEY"]
+    generated = (
+        "TOOLKIT_SECRET_KEY" not in os.environ
+        and instance_key.is_file()
+        and instance_key.read_text().strip() == config["SECRET_KEY"]
+    )
     if generated and (redis or not sqlite):
         found.append(
             Finding(
@@ -91,21 +100,24 @@ def _database_finding(app: Flask) -> Finding:
 
     from toolkit.extensions import db
 
+    label = registry.database_label(app.config["SQLALCHEMY_DATABASE_URI"])
+    if db.engine.dialect.name == "sqlite" and not Path(db.engine.url.database or "").is_file():
+        return Finding(ERROR, f"there is no database here ({label}): {LOAD_SETTINGS}")
     try:
         with db.engine.connect() as conn:
             current = set(MigrationContext.configure(conn).get_current_heads())
     except Exception as error:  # noqa: BLE001 (any failure: the database does not answer)
-        return Finding(ERROR, f"the database does not answer ({type(error).__name__})")
+        return Finding(ERROR, f"the database {label} does not answer ({type(error).__name__})")
     config = Config()
     config.set_main_option("script_location", app.extensions["migrate"].directory)
     heads = set(ScriptDirectory.from_config(config).get_heads())
+    if not current:
+        return Finding(ERROR, f"the database {label} holds no installation: {LOAD_SETTINGS}")
     if current != heads:
-        return Finding(ERROR, "the database is not at the newest migration: run toolkit db upgrade")
-    return Finding(
-        OK,
-        f"database {registry.database_label(db.engine.url.render_as_string())} "
-        "answers and is migrated",
-    )
+        return Finding(
+            ERROR, f"the database {label} is not at the newest migration: run toolkit db upgrade"
+        )
+    return Finding(OK, f"database {label} answers and is migrated")
 
 
 def _redis_finding(url: str) -> Finding:
@@ -144,7 +156,7 @@ def _render_finding(app: Flask) -> Finding:
     except RenderError as error:  # e.g. its secret key differs from this process's
         return Finding(ERROR, f"the print service on {path} does not serve this process: {error}")
     return Finding(
-        OK, f"the print service on this machine answers ({status['workers']} render processes)"
+        OK, f"the print service on this machine answers ({_processes(status['workers'])})"
     )
 
 
@@ -194,6 +206,27 @@ def _where(processes) -> str:
     return ", ".join(f"{place} ({', '.join(pids)})" for place, pids in sorted(by_place.items()))
 
 
+def own_settings_findings(app: Flask, processes) -> list[Finding]:
+    """Whether this command runs with the settings of the processes it compares."""
+    mine = registry.process_settings(app)
+    found = []
+    for name, label in (
+        ("database", "database"),
+        ("redis", "Redis server"),
+        ("file_store", "file store"),
+        ("secret_key", "secret key"),
+    ):
+        theirs = {p.settings.get(name, "") for p in processes}
+        if theirs and mine[name] not in theirs:
+            found.append(
+                Finding(
+                    ERROR,
+                    f"this command's {label} differs from the running processes': " + LOAD_SETTINGS,
+                )
+            )
+    return found
+
+
 def _machine_findings(processes) -> list[Finding]:
     hosts = sorted({p.host for p in processes})
     found = []
@@ -236,4 +269,8 @@ def check_installation(app: Flask) -> list[Finding]:
         processes = registry.live_processes()
     except Exception:  # noqa: BLE001 (reported above: the database does not answer)
         return found
-    return found + process_findings(app, processes)
+    return found + own_settings_findings(app, processes) + process_findings(app, processes)
+
+
+def _processes(count: int) -> str:
+    return "1 render process" if count == 1 else f"{count} render processes"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -38,19 +40,22 @@ def move_database_command(target_url: str, files_to_database: bool) -> None:
         raise click.ClickException(str(error)) from None
     for line in report.lines():
         click.echo(line)
-    click.echo(
-        "Nothing was changed here. Stop this machine's services, then on every machine set "
-        "TOOLKIT_DATABASE_URL to the new database"
-        + (", TOOLKIT_FILE_STORE=database" if files_to_database else "")
-        + f", the same TOOLKIT_SECRET_KEY ({_where_the_key_is()}) and TOOLKIT_REDIS_URL, start "
-        "the services, run toolkit check, and lay the documents out again with toolkit "
-        "exports warm."
-    )
+    settings = "TOOLKIT_DATABASE_URL to the new database"
+    if files_to_database:
+        settings += ", TOOLKIT_FILE_STORE=database"
+    for step in (
+        "Nothing was changed here. Next:",
+        "1. Stop this machine's services (no one may work in the old database from now on).",
+        f"2. Move {Path(current_app.instance_path) / 'toolkit.db'} out of the instance folder "
+        "(keep it with the backup).",
+        f"3. On every machine set {settings}, the same TOOLKIT_SECRET_KEY "
+        f"({_where_the_key_is()}) and TOOLKIT_REDIS_URL.",
+        "4. Start the services, run toolkit check, then toolkit exports warm.",
+    ):
+        click.echo(step)
 
 
 def _where_the_key_is() -> str:
-    from pathlib import Path
-
     generated = Path(current_app.instance_path) / "secret_key"
     if generated.is_file() and generated.read_text().strip() == current_app.secret_key:
         return f"this installation's is in {generated}"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from flask import Flask
 from sqlalchemy import Table, create_engine, func, insert, select, text, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from toolkit.audit.services import record
@@ -94,11 +95,13 @@ def _check_reachable(target_url: str) -> None:
         with db.engine.connect():
             pass
     except OperationalError as error:
-        said = str(error.orig or error).strip().splitlines()[-1][:300]
+        said = " ".join(str(error.orig or error).split())[:400]
+        url = make_url(target_url)
+        owner, name = url.username or "toolkit", url.database or "toolkit"
         raise MoveError(
-            f"Cannot connect to the target database ({said}). Create the database and its "
-            "owner first (on the database server: createuser toolkit; createdb -O toolkit "
-            "toolkit) and check the user, password and host in the URL."
+            f"Cannot connect to the target database: {said} Create the database and its owner "
+            f"first (on the database server: createuser {owner}; createdb -O {owner} {name}) "
+            "and check the user, password and host in the URL."
         ) from None
 
 

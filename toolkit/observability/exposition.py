@@ -113,6 +113,7 @@ def scrape_registry() -> CollectorRegistry:
     registry = CollectorRegistry()
     directory = multiprocess_dir()
     if directory:
+        instruments()  # makes the shared folder if no process has written to it yet
         MultiProcessCollector(registry, path=directory)
     else:
         registry.register(instruments().registry)
