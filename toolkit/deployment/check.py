@@ -43,7 +43,7 @@ def settings_findings(app: Flask) -> list[Finding]:
             Finding(
                 ERROR,
                 "Redis is set but the database is SQLite, a file on one "
-                "machine: several machines need PostgreSQL (TOOLKIT_DATABASE_URL).",
+                "machine: several machines need PostgreSQL (TOOLKIT_DATABASE_URL)",
             )
         )
     if redis and config["FILE_STORE"] == "local":
@@ -53,7 +53,7 @@ def settings_findings(app: Flask) -> list[Finding]:
                 "Redis is set (several machines?) but files are kept in "
                 "this machine's folders: set TOOLKIT_FILE_STORE=database, unless "
                 "TOOLKIT_UPLOAD_DIR and TOOLKIT_EXPORT_CACHE_DIR are on storage "
-                "every machine mounts.",
+                "every machine mounts",
             )
         )
     if sqlite and config["FILE_STORE"] == "database":
@@ -61,7 +61,7 @@ def settings_findings(app: Flask) -> list[Finding]:
             Finding(
                 WARNING,
                 "TOOLKIT_FILE_STORE=database with SQLite puts every kept "
-                "PDF into the database file; it is meant for PostgreSQL.",
+                "PDF into the database file; it is meant for PostgreSQL",
             )
         )
     instance_key = Path(app.instance_path) / "secret_key"
@@ -74,9 +74,9 @@ def settings_findings(app: Flask) -> list[Finding]:
         found.append(
             Finding(
                 WARNING,
-                f"The secret key was generated in {instance_key}: set the "
+                f"the secret key was generated in {instance_key}: set the "
                 "same TOOLKIT_SECRET_KEY on every machine, or sessions and the "
-                "print service break when a request reaches another machine.",
+                "print service break when a request reaches another machine",
             )
         )
     if not found:
