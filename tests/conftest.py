@@ -18,6 +18,7 @@ from sqlalchemy import inspect, text
 from toolkit import create_app
 from toolkit.auth.models import Organisation
 from toolkit.auth.services import create_user
+from toolkit.exports.bodies import wait_for_renders
 from toolkit.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,6 +98,7 @@ def app_on_empty_tables(config: dict):
     with app.app_context():
         empty_tables()
     yield app
+    wait_for_renders()  # a render a request started in the background writes to the store
     with app.app_context():
         db.session.remove()
         empty_tables()

@@ -179,6 +179,14 @@ def _start(renderer, key: str, job: RenderJob, priority: str) -> Future:
         return future
 
 
+def wait_for_renders(timeout: float = 300) -> None:
+    """Wait until the renders this process started have ended (a test, before its database
+    goes away under them)."""
+    with _inflight_lock:
+        running = list(_inflight.values())
+    concurrent.futures.wait(running, timeout=timeout)
+
+
 def _forget(key: str) -> None:
     with _inflight_lock:
         _inflight.pop(key, None)
