@@ -108,7 +108,7 @@ def school_info(org: Organisation | None, logo: bool = True) -> SchoolInfo:
     if org is None:
         return SchoolInfo(School(name=""), ("",))
     filename = logo_name(org) if logo else None
-    data = get_store().get(Area.LOGOS, filename) if filename else None
+    data = _logo_bytes(filename) if filename else None
     logo_url, uploads = None, ()
     if data is not None:
         name = f"{LOGO_FOLDER}/{filename}"  # generated names: a new logo is a new name
@@ -117,6 +117,22 @@ def school_info(org: Organisation | None, logo: bool = True) -> SchoolInfo:
     school = School(org.name, org.safeguarding_lead or "", logo_url, role)
     fingerprint = (org.name, org.safeguarding_lead, role, logo_url and filename)
     return SchoolInfo(school, fingerprint, uploads)
+
+
+_LOGOS: dict[str, bytes] = {}  # logo name -> its bytes: a stored name never changes content
+_LOGOS_KEPT = 16
+
+
+def _logo_bytes(name: str) -> bytes | None:
+    """A stored logo, read from the store once per process (every download needs it)."""
+    data = _LOGOS.get(name)
+    if data is None:
+        data = get_store().get(Area.LOGOS, name)
+        if data is not None:
+            if len(_LOGOS) >= _LOGOS_KEPT:
+                _LOGOS.pop(next(iter(_LOGOS)))
+            _LOGOS[name] = data
+    return data
 
 
 def school_localiser(org: Organisation | None, band: str):
