@@ -18,10 +18,9 @@ from typing import Protocol
 import redis
 from flask import Flask, current_app
 from sqlalchemy import String, case, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
-from toolkit.extensions import db
+from toolkit.extensions import db, upsert_insert
 from toolkit.timeutil import utcnow
 
 UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
@@ -110,11 +109,10 @@ class DatabaseCounters:
     def hit(self, key: str, seconds: int) -> tuple[int, int]:
         now = utcnow()
         t = self.table.c
-        dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
         expired = t.expires_at <= now
         fresh = now + timedelta(seconds=seconds)
         stmt = (
-            dialect.insert(self.table)
+            upsert_insert(db.engine)(self.table)
             .values(key=key, count=1, expires_at=fresh)
             .on_conflict_do_update(
                 index_elements=[t.key],

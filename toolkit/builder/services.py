@@ -10,7 +10,6 @@ from datetime import datetime
 
 from sqlalchemy import delete as delete_rows
 from sqlalchemy import literal, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -34,7 +33,7 @@ from toolkit.content.documents import LessonDoc, LessonItemDoc
 from toolkit.content.lint.session import PUPIL_KINDS
 from toolkit.content.models import AgeBand, Block, BlockVersion, Lesson, LessonVersion
 from toolkit.content.slugs import slugify
-from toolkit.extensions import db
+from toolkit.extensions import db, upsert_insert
 from toolkit.inputs import whole_number
 from toolkit.timeutil import utcnow
 
@@ -430,8 +429,7 @@ def save_draft(lesson: Lesson, user, base_version: int, fields: dict) -> datetim
         .where(Lesson.id == lesson.id, Lesson.current_version_id == base_id)
         .with_for_update()
     )
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    upsert = dialect.insert(LessonDraft).from_select(
+    upsert = upsert_insert(db.session.get_bind())(LessonDraft).from_select(
         ["lesson_id", "user_id", "base_version", "data", "saved_at"], row
     )
     upsert = upsert.on_conflict_do_update(

@@ -20,11 +20,10 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
 from toolkit.deployment.models import ServerProcess
-from toolkit.extensions import db
+from toolkit.extensions import db, upsert_insert
 from toolkit.timeutil import utcnow
 
 REPORT_EVERY_SECONDS = 60
@@ -89,8 +88,9 @@ def report(app: Flask, kind: str) -> None:
     }
     with app.app_context():
         engine = db.engine
-    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(ServerProcess).values(id=process_id(kind), started_at=now, **values)
+    statement = upsert_insert(engine)(ServerProcess).values(
+        id=process_id(kind), started_at=now, **values
+    )
     statement = statement.on_conflict_do_update(index_elements=["id"], set_=values)
     with engine.begin() as conn:
         conn.execute(statement)

@@ -13,11 +13,10 @@ from datetime import datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import LargeBinary, String, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
 
-from toolkit.extensions import db
+from toolkit.extensions import db, upsert_insert
 from toolkit.storage.base import Area, FileStore, StoredFile, check_name
 from toolkit.timeutil import utcnow
 
@@ -68,13 +67,12 @@ class DatabaseStore(FileStore):
                 self._engine = db.engine
         return self._engine
 
-    def _insert(self):
-        return postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
-
     def put(self, area: Area, name: str, data: bytes) -> None:
         table, now = _table(area), utcnow()
         values = {"size": len(data), "data": data, "created_at": now, "used_at": now}
-        statement = self._insert()(table).values(area=str(area), name=check_name(name), **values)
+        statement = upsert_insert(self.engine)(table).values(
+            area=str(area), name=check_name(name), **values
+        )
         statement = statement.on_conflict_do_update(index_elements=["area", "name"], set_=values)
         with self.engine.begin() as conn:
             conn.execute(statement)
