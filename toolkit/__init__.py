@@ -50,6 +50,8 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.user_loader(load_session_user)
 
     from toolkit.admin.views import bp as admin_bp
+    from toolkit.api.token_pages import bp as api_tokens_bp
+    from toolkit.api.views import bp as api_bp
     from toolkit.auth.account import bp as account_bp
     from toolkit.auth.views import bp as auth_bp
     from toolkit.builder.views import bp as builder_bp
@@ -68,6 +70,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(slides_bp)
     app.register_blueprint(builder_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(api_tokens_bp)
+    # The API is called with a token in a header, which no other site can make a browser send,
+    # so it needs no CSRF token (and never reads the session cookie).
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
 
     from toolkit.cli import register_commands
     from toolkit.deployment import registry

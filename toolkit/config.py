@@ -18,6 +18,8 @@ RATE_SETTINGS = (
     "LOGIN_LIMIT_PER_ADDRESS",
     "LOGIN_LIMIT_PER_ACCOUNT",
     "PASSWORD_CHANGE_LIMIT",
+    "API_LIMIT",
+    "API_FAILED_AUTH_LIMIT",
 )
 MIN_SECRET_KEY_LENGTH = 32
 
@@ -61,6 +63,9 @@ class Defaults:
     LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes; 50 per day"
     LOGIN_KNOWN_ADDRESS_DAYS = 90
     PASSWORD_CHANGE_LIMIT = "10 per 15 minutes"  # noqa: S105 (wrong current passwords, a rate)
+    # The JSON API: calls per token, and calls without a valid token per address.
+    API_LIMIT = "120 per minute; 3000 per hour"
+    API_FAILED_AUTH_LIMIT = "30 per minute"
 
     # Background print jobs: a running job beats this often; one silent for longer than the
     # timeout lost its worker and is queued again (at most ATTEMPTS starts), then failed. A job

@@ -1,5 +1,6 @@
 """Import every feature's models so that the metadata (and Alembic) sees all tables."""
 
+from toolkit.api.models import ApiToken
 from toolkit.audit.models import AuditEvent
 from toolkit.auth.models import Organisation, User
 from toolkit.builder.models import LessonDraft
@@ -23,6 +24,7 @@ from toolkit.throttle import ThrottleCounter
 
 __all__ = [
     "AgeBand",
+    "ApiToken",
     "AuditEvent",
     "Block",
     "BlockVersion",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
+from toolkit.api.problems import API_PREFIX, ApiProblem, from_http_exception, problem_response
 from toolkit.inputs import RefusedInput
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -58,6 +59,8 @@ def set_security_headers(response):
 
 def render_error(error: HTTPException | Exception):
     code = error.code if isinstance(error, HTTPException) and error.code else 500
+    if request.path.startswith(API_PREFIX):  # programs get problem details, not a page
+        return from_http_exception(error)
     title, message = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500])
     # A conflict, and input refused for what it holds, explain themselves.
     explained = isinstance(error, RefusedInput) or (
@@ -72,3 +75,4 @@ def init_app(app: Flask) -> None:
     app.after_request(set_security_headers)
     for code in ERROR_MESSAGES:
         app.register_error_handler(code, render_error)
+    app.register_error_handler(ApiProblem, problem_response)

@@ -9,6 +9,8 @@ sign-in throttle remembers good addresses that way).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 import re
 from dataclasses import dataclass
@@ -252,6 +254,13 @@ class Attempt:
 
 
 Limit = tuple[str, str, tuple[Rate, ...]]  # scope, key, rates
+
+
+def counter_key(scope: str, *parts: str) -> str:
+    """A counter's key: a keyed hash, so the counters hold no email or address in the clear."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    digest = hmac.new(secret, "\0".join(parts).encode(), hashlib.sha256).hexdigest()[:40]
+    return f"{scope}:{digest}"
 
 
 def count_attempt(*limits: Limit) -> Attempt:

@@ -6,9 +6,10 @@ import pytest
 from werkzeug.routing.converters import NumberConverter
 
 from tests.conftest import login
-from toolkit.auth.access import MONITORING, PUBLIC, SIGNED_IN
+from toolkit.auth.access import API_TOKEN, MONITORING, PUBLIC, SIGNED_IN
 
-OPEN_TO_ANONYMOUS = (PUBLIC, MONITORING)  # monitoring routes check the address or a token
+# Monitoring routes check the address or a token; API routes answer 401 without a token.
+OPEN_TO_ANONYMOUS = (PUBLIC, MONITORING, API_TOKEN)
 
 
 def _url(rule) -> str:
@@ -74,3 +75,18 @@ def test_monitoring_routes_refuse_other_machines(app, client, make_user):
             assert response.status_code == 403, rule.rule
             checked += 1
     assert checked >= 2
+
+
+def test_api_routes_want_a_token_even_from_a_signed_in_session(app, client, make_user):
+    checked = 0
+    for signed_in in (False, True):
+        if signed_in:
+            assert login(client, make_user("admin").email).status_code == 302
+        for rule, view, method in _routes(app):
+            if view.access != API_TOKEN:
+                continue
+            response = client.open(_url(rule), method=method)
+            assert response.status_code == 401, rule.rule
+            assert response.mimetype == "application/problem+json", rule.rule
+            checked += 1
+    assert checked >= 10

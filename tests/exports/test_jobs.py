@@ -240,3 +240,16 @@ def test_a_failed_pack_is_offered_to_start_again_with_the_same_options(
     client.post("/logout")
     login(client, make_user("teacher").email)
     assert client.post(f"/packs/jobs/{job_id}/start-again").status_code == 404
+
+
+def test_a_pack_of_one_lessons_one_document_is_kept_for_download(app, client, teacher):
+    """One lesson, one document, on the queue: its file is kept like a pack's."""
+    app.config["EXPORT_JOBS_IMMEDIATE"] = True
+    form = {"lesson": ["getting-help-11-14"], **{**OPTIONS, "document": "handout"}}
+    job_url = client.post("/packs", data=form).headers["Location"]
+    status = client.get(job_url + "/status").get_json()
+    assert status["status"] == "done", status
+    download = client.get(status["download"])
+    assert download.status_code == 200 and download.mimetype == "application/pdf"
+    assert "Getting help" in pdfcheck.text(download.get_data())
+    download.close()

@@ -15,6 +15,7 @@ from toolkit.extensions import login_manager
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
 MONITORING = "monitoring"  # machines: this machine itself, or whoever holds the metrics token
+API_TOKEN = "api-token"  # noqa: S105 (a kind of access: the JSON API, by personal token)
 # A request that came through a proxy is never this machine's own, whatever its address says.
 FORWARDING_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Real-IP")
 

@@ -18,8 +18,6 @@ successful attempts are given back: the counts are of wrong passwords.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from enum import StrEnum
 
 from flask import current_app
@@ -30,6 +28,7 @@ from toolkit.throttle import (
     Limit,
     clear,
     count_attempt,
+    counter_key,
     counter_store,
     describe_wait,
     give_back,
@@ -71,15 +70,8 @@ WHERE = {
 }
 
 
-def _key(scope: str, *parts: str) -> str:
-    # Keyed hashes: the counters hold no email or address in the clear.
-    secret = str(current_app.config["SECRET_KEY"]).encode()
-    digest = hmac.new(secret, "\0".join(parts).encode(), hashlib.sha256).hexdigest()[:40]
-    return f"{scope}:{digest}"
-
-
 def _limit(scope: Scope, *parts: str) -> Limit:
-    return scope, _key(scope, *parts), parse_rates(current_app.config[RATE_SETTINGS[scope]])
+    return scope, counter_key(scope, *parts), parse_rates(current_app.config[RATE_SETTINGS[scope]])
 
 
 def _admit(attempt: Attempt) -> Attempt:
@@ -90,7 +82,7 @@ def _admit(attempt: Attempt) -> Attempt:
 
 
 def _known_key(email: str, address: str) -> str:
-    return _key("known", email, address)
+    return counter_key("known", email, address)
 
 
 def count_sign_in(email: str, address: str) -> Attempt:

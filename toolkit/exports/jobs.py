@@ -279,6 +279,7 @@ def run_job(job_id: str) -> None:
                 school,
                 country,
                 progress=lambda done, total: _beat(app, job_id, attempt, done=done, total=total),
+                keep=True,  # fetched later, maybe from another machine
             )
         except RenderError as error:
             db.session.rollback()

@@ -331,6 +331,7 @@ def export_pdf(
     letter: LetterDetails = NO_LETTER_DETAILS,
     priority: str = INTERACTIVE,
     wait: float | None = None,
+    keep: bool = False,
 ) -> ExportFile:
     """Return the PDF for these lessons and options.
 
@@ -339,7 +340,8 @@ def export_pdf(
     letter carrying details typed at export (`letter`) is rendered for this request and never
     kept. A pack is merged from the lessons' bodies and kept as a whole for the day.
     With `wait`, a document whose body is still rendering after that many seconds raises
-    bodies.StillRendering (the render goes on; see bodies.get_bodies).
+    bodies.StillRendering (the render goes on; see bodies.get_bodies). With `keep`, one
+    document is kept for the day like a pack (a background job's file is fetched later).
     """
     from toolkit.exports import bodies, packs
 
@@ -354,6 +356,9 @@ def export_pdf(
         (body,) = bodies.get_bodies([request], school, country, progress, priority, wait)
         pdf = bodies.finish_document(body, source, options, date)
         filename = export_filename(sources, options, date)
+        if keep and not typed:
+            key = content_key(sources, options, school, country, date)
+            return _store(key, pdf, filename, body.pages, sources, options)
         return ExportFile(filename, body.key, body.pages, body.cached, data=pdf)
     key = content_key(sources, options, school, country, date)
     found = cached_export(key)

@@ -1,0 +1,1 @@
+"""A small, versioned JSON API for school platforms, with personal access tokens."""
