@@ -76,6 +76,17 @@ def test_a_broken_weblink_is_found_in_its_own_file(good):
     )
 
 
+def test_the_manifests_sequence_is_the_schemas(good):
+    def swap(root):
+        root.append(root.find(_q("organizations")))  # after the resources
+
+    problems = check_cartridge(_edit_manifest(good, swap))
+    assert [p.message for p in problems] == [
+        "holds ['metadata', 'resources', 'organizations'], expected the order "
+        "['metadata', 'organizations', 'resources']"
+    ]
+
+
 def test_the_profile_asked_for_must_be_the_manifests(good):
     problems = check_cartridge(rezip(good), "1.3")
     assert len(problems) == 1 and "Common Cartridge 1.3" in problems[0].message

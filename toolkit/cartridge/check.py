@@ -125,6 +125,11 @@ def _check_archive(archive: zipfile.ZipFile, profile: str | None) -> list[Proble
             f"(Common Cartridge {spec.profile})",
         )
         return check.problems
+    _check_order(check, root, ("metadata", "organizations", "resources"))
+    for resource in root.iter(check.q("resource")):
+        _check_order(
+            check, resource, ("metadata", "file", "dependency"), repeat=("file", "dependency")
+        )
     _check_header(check, root)
     _check_identifiers(check, root)
     resources = {r.get("identifier"): r for r in root.iter(check.q("resource"))}
@@ -132,6 +137,20 @@ def _check_archive(archive: zipfile.ZipFile, profile: str | None) -> list[Proble
     named = _check_resources(check, resources)
     _check_files(check, names, named)
     return check.problems
+
+
+def _check_order(check: _Check, parent, order: tuple[str, ...], repeat=()) -> None:
+    """The schema's sequence: these children in this order, each once unless it repeats."""
+    tags = [etree.QName(child).localname for child in parent if isinstance(child.tag, str)]
+    ranks = [order.index(tag) if tag in order else -1 for tag in tags]
+    if -1 in ranks:
+        check.add(_where(parent), f"holds {tags[ranks.index(-1)]!r}, not one of {list(order)}")
+    elif ranks != sorted(ranks) or any(
+        tags.count(tag) > 1 for tag in set(tags) if tag not in repeat
+    ):
+        check.add(_where(parent), f"holds {tags}, expected the order {list(order)}")
+    if parent.tag == check.q("manifest") and "resources" not in tags:
+        check.add("manifest", "has no resources")
 
 
 def _check_header(check: _Check, root) -> None:
