@@ -88,7 +88,7 @@ def test_the_page_stands_alone_and_the_web_links_are_the_pupils_routes_with_an_a
     for route in pupils:
         assert route.name in page  # every route is on the page, with or without an address
         if route.phone:
-            assert f'href="tel:{route.phone.replace(" ", "")}"' in page
+            assert f'href="tel:{re.sub(r"[^0-9+]", "", route.phone)}"' in page
 
 
 def test_access_profile_and_options_are_checked(library, app, client, login_as, make_user):

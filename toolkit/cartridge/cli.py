@@ -11,26 +11,13 @@ from toolkit.audit.services import record
 from toolkit.cartridge.check import check_cartridge, listing
 from toolkit.cartridge.package import audit_details, build_cartridge
 from toolkit.cartridge.profiles import SPECS, ProfileError, profile_spec
-from toolkit.content.access import lesson_by_slug
 from toolkit.exports import services
-from toolkit.exports.cli import _school
+from toolkit.exports.cli import lesson_sources, school_named
 from toolkit.exports.options import PAPERS, VARIANTS, OptionError
 from toolkit.exports.render import RenderError
 from toolkit.extensions import db
 
 PROFILES = click.Choice([profile.value for profile in SPECS])
-
-
-def _sources(slugs) -> list:
-    sources = []
-    for slug in dict.fromkeys(slugs):
-        lesson = lesson_by_slug(slug)
-        if lesson is None or lesson.retired or lesson.current_version is None:
-            raise click.UsageError(f"No lesson with the slug {slug!r}.")
-        sources.append(services.lesson_source(lesson))
-    if len(sources) > services.MAX_PACK_LESSONS:
-        raise click.UsageError(f"At most {services.MAX_PACK_LESSONS} lessons in one cartridge.")
-    return sources
 
 
 @click.command("cartridge")
@@ -49,14 +36,14 @@ def _sources(slugs) -> list:
 @with_appcontext
 def cartridge_command(lessons, profile, paper, variant, country, title, school_name, output):
     """Export lessons (by slug) as one IMS Common Cartridge, a module per lesson."""
-    org = _school(school_name)
+    org = school_named(school_name)
     try:
         values = {"document": "pack", "paper": paper, "variant": variant, "country": country}
         options = services.options_for(values, org)
         spec = profile_spec(profile)
     except (OptionError, ProfileError) as error:
         raise click.UsageError(str(error)) from error
-    sources = _sources(lessons)
+    sources = lesson_sources(lessons)
     country_data = services.country_data(options.country)
     school = services.school_info(org)
     try:

@@ -52,6 +52,12 @@ def linkable(route: Route) -> bool:
     return bool(route.web) and allowed_link(route.web) and not route.web.startswith("mailto:")
 
 
+def tel(number: str | None) -> str:
+    """A phone number as a tel: link's address (digits and a leading +), "" if none is left."""
+    digits = re.sub(r"[^0-9+]", "", number or "")
+    return f"tel:{digits}" if digits else ""
+
+
 def web_routes(lesson: PrintLesson) -> list[Route]:
     """The page's routes that have a web address: the cartridge's web links (tel: is not)."""
     return [route for route in page_view(lesson).routes if linkable(route)]
@@ -86,4 +92,5 @@ def page_html(lesson: PrintLesson, school: School) -> str:
         view=view,
         blocks=blocks,
         linkable=linkable,
+        tel=tel,
     )

@@ -402,7 +402,8 @@ def job_view(job: ExportJob, now: datetime | None = None) -> JobView:
     elif job.status == JobStatus.FAILED:
         text = job.message
     elif job.status == JobStatus.RUNNING:
-        text = f"Printing: {job.done} of {job.total} documents done."
+        parts = "documents" if job.output == JobOutput.PDF else "lessons"
+        text = f"Printing: {job.done} of {job.total} {parts} done."
     else:
         wait = float(current_app.config["EXPORT_JOB_QUEUE_WAIT_SECONDS"])
         waiting = now - job.heartbeat_at > timedelta(seconds=wait)
