@@ -7,10 +7,12 @@ import zipfile
 from sqlalchemy import select
 
 from tests.cartridge.zips import SLUG, download, manifest
+from toolkit.auth.models import User
 from toolkit.cartridge.check import check_cartridge
 from toolkit.cartridge.profiles import SPECS, Profile
-from toolkit.exports import pruning
-from toolkit.exports.models import ExportArtifact, ExportJob, JobOutput
+from toolkit.exports import jobs, pruning
+from toolkit.exports.models import ExportArtifact, ExportJob, JobOutput, JobStatus
+from toolkit.exports.options import ExportOptions
 from toolkit.extensions import db
 from toolkit.storage import Area, get_store
 
@@ -82,3 +84,21 @@ def test_the_cli_makes_a_cartridge_and_checks_it(library, runner, tmp_path):
     assert "names a file that is not in the package" in failed.output
     refused = runner.invoke(args=["exports", "cartridge", SLUG, "--profile", "2", "-o", str(out)])
     assert refused.exit_code == 2
+
+
+def test_a_failed_unit_cartridge_starts_again_as_the_same_cartridge(app, teacher, tmp_path):
+    app.config["EXPORT_QUEUE_FILE"] = str(tmp_path / "jobs.db")  # a queue nobody consumes
+    with app.app_context():
+        user = db.session.get(User, teacher.id)
+        job = jobs.start_pack(user, UNIT, ExportOptions("pack"), JobOutput.CARTRIDGE_1_1, "Term 2")
+        job.status = JobStatus.FAILED
+        db.session.commit()
+        again = jobs.start_again(user, job)
+        assert (again.output, again.title, again.lessons, again.status) == (
+            JobOutput.CARTRIDGE_1_1,
+            "Term 2",
+            UNIT,
+            JobStatus.QUEUED,
+        )
+        assert jobs.job_view(again).text == "Waiting for the print worker to start."
+        jobs.get_huey(app).flush()
