@@ -30,6 +30,7 @@ from toolkit.cartridge.profiles import (
 )
 
 MAX_MANIFEST = 5 * 1024 * 1024  # far more than any manifest of ours; refuse before parsing
+MAX_WEBLINK = 64 * 1024
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
@@ -271,9 +272,13 @@ def _check_weblink_resource(check: _Check, resource, files: list[str]) -> None:
     if resource.find(check.q("dependency")) is not None:
         check.add(_where(resource), "a web link resource has no dependency")
     for path in files:
-        if path in check.archive.namelist():
-            for message in weblink_problems(check.spec, check.archive.read(path)):
-                check.add("webLink", message, file=path)
+        if path not in check.archive.namelist():
+            continue  # said by _check_files
+        if check.archive.getinfo(path).file_size > MAX_WEBLINK:
+            check.add("webLink", "too large to be a web link", file=path)
+            continue
+        for message in weblink_problems(check.spec, check.archive.read(path)):
+            check.add("webLink", message, file=path)
 
 
 def weblink_problems(spec: ProfileSpec, data: bytes) -> list[str]:
