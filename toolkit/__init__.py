@@ -55,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     from toolkit.auth.account import bp as account_bp
     from toolkit.auth.views import bp as auth_bp
     from toolkit.builder.views import bp as builder_bp
+    from toolkit.cartridge.views import bp as cartridge_bp
     from toolkit.exports.views import bp as exports_bp
     from toolkit.library.views import bp as library_bp
     from toolkit.main.views import bp as main_bp
@@ -67,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(main_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(cartridge_bp)
     app.register_blueprint(slides_bp)
     app.register_blueprint(builder_bp)
     app.register_blueprint(review_bp)

@@ -17,6 +17,7 @@ def register_commands(app: Flask) -> None:
     from toolkit.admin.cli import backup_command, import_command, restore_command, schools_cli
     from toolkit.audit.cli import audit_cli
     from toolkit.auth.cli import users_cli
+    from toolkit.cartridge.cli import cartridge_command, check_cartridge_command
     from toolkit.content.cli import content_cli
     from toolkit.deployment.cli import check_command, move_database_command
     from toolkit.exports.cli import (
@@ -37,6 +38,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(export_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(exports_cli)
+    exports_cli.add_command(cartridge_command)
+    exports_cli.add_command(check_cartridge_command)
     app.cli.add_command(print_check_command)
     app.cli.add_command(check_command)
     app.cli.add_command(move_database_command)

@@ -25,7 +25,7 @@ BUNDLE_NAMES = (BUNDLE, "set")
 FORMATS = ("pdf", "docx", "pptx")
 
 
-def _school(name: str | None) -> Organisation | None:
+def school_named(name: str | None) -> Organisation | None:
     stmt = select(Organisation).order_by(Organisation.id)
     if name:
         stmt = stmt.where(Organisation.name == name)
@@ -34,6 +34,19 @@ def _school(name: str | None) -> Organisation | None:
             raise click.UsageError(f"No school called {name!r}.")
         return org
     return db.session.scalars(stmt).first()
+
+
+def lesson_sources(slugs) -> list[services.LessonSource]:
+    """The lessons named on the command line, each once (a usage error for an unknown one)."""
+    sources = []
+    for slug in dict.fromkeys(slugs):
+        lesson = lesson_by_slug(slug)
+        if lesson is None or lesson.retired or lesson.current_version is None:
+            raise click.UsageError(f"No lesson with the slug {slug!r}.")
+        sources.append(services.lesson_source(lesson))
+    if len(sources) > services.MAX_PACK_LESSONS:
+        raise click.UsageError(f"At most {services.MAX_PACK_LESSONS} lessons in one export.")
+    return sources
 
 
 @click.command("export")
@@ -76,7 +89,7 @@ def export_command(
     output,
 ) -> None:
     """Export lessons (by slug, library or adapted) as one PDF, or one lesson's set as a zip."""
-    org = _school(school_name)
+    org = school_named(school_name)
     as_set = document in BUNDLE_NAMES
     if file_format not in FORMATS:
         raise click.UsageError(
@@ -97,14 +110,7 @@ def export_command(
         )
     except OptionError as error:
         raise click.UsageError(str(error)) from error
-    sources = []
-    for slug in dict.fromkeys(lessons):
-        lesson = lesson_by_slug(slug)
-        if lesson is None or lesson.retired or lesson.current_version is None:
-            raise click.UsageError(f"No lesson with the slug {slug!r}.")
-        sources.append(services.lesson_source(lesson))
-    if len(sources) > services.MAX_PACK_LESSONS:
-        raise click.UsageError(f"At most {services.MAX_PACK_LESSONS} lessons in one export.")
+    sources = lesson_sources(lessons)
     try:
         services.check_documents(sources, options.document)
     except OptionError as error:
@@ -226,7 +232,7 @@ def warm_command(school_names, slugs) -> None:
     """Render the bodies schools will print (their library, and what they printed last term)."""
     from toolkit.exports import warming
 
-    schools = [_school(name) for name in school_names] or warming.schools()
+    schools = [school_named(name) for name in school_names] or warming.schools()
     failed = 0
     for org in schools:
         chosen = warming.targets(org, slugs or None)

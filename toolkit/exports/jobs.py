@@ -29,7 +29,7 @@ from toolkit.auth.models import User
 from toolkit.content.access import can_read, lesson_by_slug
 from toolkit.deployment.registry import process_id
 from toolkit.exports import services
-from toolkit.exports.models import ExportJob, JobStatus
+from toolkit.exports.models import ExportJob, JobOutput, JobStatus
 from toolkit.exports.options import ExportOptions
 from toolkit.exports.render import RenderError
 from toolkit.extensions import db
@@ -161,8 +161,10 @@ def queue_depth() -> int | None:
         return None
 
 
-def start_pack(user, slugs: list[str], options: ExportOptions) -> ExportJob:
-    """Record a pack job and put it on the queue."""
+def start_pack(
+    user, slugs: list[str], options: ExportOptions, output=JobOutput.PDF, title: str = ""
+) -> ExportJob:
+    """Record a pack job (a PDF, or a unit's Common Cartridge) and put it on the queue."""
     job = ExportJob(
         id=uuid.uuid4().hex,
         user_id=user.id,
@@ -170,10 +172,13 @@ def start_pack(user, slugs: list[str], options: ExportOptions) -> ExportJob:
         total=len(slugs),
         lessons=list(slugs),
         options=options.as_dict(),
+        output=JobOutput(output),
+        title=title,
         heartbeat_at=utcnow(),
     )
     db.session.add(job)
-    record("export.pack_started", job.id, {"lessons": len(slugs), **options.as_dict()})
+    details = {"lessons": len(slugs), **options.as_dict(), "output": str(job.output)}
+    record("export.pack_started", job.id, details)
     db.session.commit()
     _enqueue(job.id)
     return job
@@ -183,7 +188,8 @@ def start_again(user, job: ExportJob) -> ExportJob | None:
     """A new job with the same lessons and options as a failed one (None if it did not fail)."""
     if job.status != JobStatus.FAILED:
         return None
-    return start_pack(user, list(job.lessons), ExportOptions(**job.options))
+    options = ExportOptions(**job.options)
+    return start_pack(user, list(job.lessons), options, job.output, job.title)
 
 
 def _running(job_id: str, attempt: int):
@@ -259,27 +265,11 @@ def run_job(job_id: str) -> None:
         return  # done, failed, or already taken by another worker
     job = db.session.get(ExportJob, job_id)
     app = current_app._get_current_object()
+    user = db.session.get(User, job.user_id)
     with _Heartbeat(app, job_id, attempt):
         try:
-            user = db.session.get(User, job.user_id)
-            sources = []
-            for slug in job.lessons:
-                lesson = lesson_by_slug(slug)
-                if user is None or lesson is None or not can_read(user, lesson):
-                    raise RenderError(f"the lesson {slug!r} is no longer available to you")
-                sources.append(services.lesson_source(lesson))
-            options = ExportOptions(**job.options)
-            country = services.country_data(options.country)
-            if country is None:
-                raise RenderError(f"there are no help routes for the country {options.country!r}")
-            school = services.school_info(user.organisation)
-            exported = services.export_pdf(
-                sources,
-                options,
-                school,
-                country,
-                progress=lambda done, total: _beat(app, job_id, attempt, done=done, total=total),
-                keep=True,  # fetched later, maybe from another machine
+            key, message = _make(
+                job, user, lambda done, total: _beat(app, job_id, attempt, done=done, total=total)
             )
         except RenderError as error:
             db.session.rollback()
@@ -294,7 +284,29 @@ def run_job(job_id: str) -> None:
                 "The pack could not be printed because of an unexpected error.",
             )
             raise
-    _finish(job_id, attempt, JobStatus.DONE, f"{exported.pages} pages ready.", exported.key, user)
+    _finish(job_id, attempt, JobStatus.DONE, message, key, user)
+
+
+def _make(job: ExportJob, user, progress) -> tuple[str, str]:
+    """Make what the job asks for; its key in the store and what its page says of it."""
+    sources = []
+    for slug in job.lessons:
+        lesson = lesson_by_slug(slug)
+        if user is None or lesson is None or not can_read(user, lesson):
+            raise RenderError(f"the lesson {slug!r} is no longer available to you")
+        sources.append(services.lesson_source(lesson))
+    options = ExportOptions(**job.options)
+    country = services.country_data(options.country)
+    if country is None:
+        raise RenderError(f"there are no help routes for the country {options.country!r}")
+    school = services.school_info(user.organisation)
+    if job.output != JobOutput.PDF:
+        from toolkit.cartridge.units import make_unit_cartridge
+
+        return make_unit_cartridge(job, sources, options, school, country, progress)
+    # keep: a one-document job is fetched later too, maybe from another machine.
+    exported = services.export_pdf(sources, options, school, country, progress=progress, keep=True)
+    return exported.key, f"{exported.pages} pages ready."
 
 
 def _finish(job_id, attempt, status, message, key=None, user=None) -> None:
@@ -391,7 +403,8 @@ def job_view(job: ExportJob, now: datetime | None = None) -> JobView:
     elif job.status == JobStatus.FAILED:
         text = job.message
     elif job.status == JobStatus.RUNNING:
-        text = f"Printing: {job.done} of {job.total} documents done."
+        parts = "documents" if job.output == JobOutput.PDF else "lessons"
+        text = f"Printing: {job.done} of {job.total} {parts} done."
     else:
         wait = float(current_app.config["EXPORT_JOB_QUEUE_WAIT_SECONDS"])
         waiting = now - job.heartbeat_at > timedelta(seconds=wait)

@@ -37,6 +37,19 @@ class JobStatus(StrEnum):
     FAILED = "failed"
 
 
+class JobOutput(StrEnum):
+    """What a unit job makes: a PDF pack, or a Common Cartridge of one profile."""
+
+    PDF = "pdf"
+    CARTRIDGE_1_1 = "cartridge-1.1"
+    CARTRIDGE_1_3 = "cartridge-1.3"
+
+    @property
+    def profile(self) -> str | None:
+        """The cartridge profile ("1.1", "1.3"), None for a PDF pack."""
+        return self.value.removeprefix("cartridge-") if self != JobOutput.PDF else None
+
+
 class ExportJob(db.Model):
     """A unit pack being printed in the background; its owner polls the progress."""
 
@@ -53,6 +66,8 @@ class ExportJob(db.Model):
     lessons: Mapped[list] = mapped_column(JSON, default=list)
     options: Mapped[dict] = mapped_column(JSON, default=dict)
     artifact_key: Mapped[str | None] = mapped_column(String(64))
+    output: Mapped[str] = mapped_column(String(20), default=JobOutput.PDF)
+    title: Mapped[str] = mapped_column(String(200), default="")  # a cartridge's, given by its owner
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column()
     # The last sign of life: when the job was (re)queued, then the worker's beats while it runs.

@@ -1,7 +1,8 @@
 """Keeping the export cache within its size: least recently used files go first.
 
 The cache holds document bodies (read on every download, which marks them used), finished packs
-(one file and one ExportArtifact row each) and the reasons renders failed, all in the file store.
+(PDFs and unit cartridges, one file and one ExportArtifact row each) and the reasons renders
+failed, all in the file store.
 Pruning removes the files used longest ago until the cache fits EXPORT_CACHE_MAX_MB, with the
 rows of removed packs, what interrupted writes left and import previews past their hour. A
 removed body is simply laid out again when next asked for.
@@ -61,7 +62,7 @@ def prune(max_bytes: int) -> PruneReport:
         freed += found.size
     for area, names in chosen.items():
         store.delete(area, names)
-    packs = [name.removesuffix(".pdf") for name in chosen[Area.PACKS]]
+    packs = [name.partition(".")[0] for name in chosen[Area.PACKS]]  # key.pdf, key.imscc
     if packs:
         db.session.execute(delete(ExportArtifact).where(ExportArtifact.key.in_(packs)))
         db.session.commit()

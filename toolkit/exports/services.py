@@ -288,19 +288,25 @@ def print_html(
     )
 
 
+def stored_name(key: str, filename: str) -> str:
+    """A kept pack's name in the store: its key, and the suffix of its file (.pdf, .imscc)."""
+    return key + Path(filename).suffix
+
+
 def cached_export(key: str) -> ExportFile | None:
     """The kept pack for a key, if its row and its file are both still there."""
     artifact = db.session.scalars(select(ExportArtifact).where(ExportArtifact.key == key)).first()
     if artifact is None:
         return None
-    data = get_store().get(Area.PACKS, f"{key}.pdf")
+    data = get_store().get(Area.PACKS, stored_name(key, artifact.filename))
     if data is None:
         return None
     return ExportFile(artifact.filename, key, artifact.pages, cached=True, data=data)
 
 
-def _store(key: str, pdf: bytes, filename: str, pages: int, sources, options) -> ExportFile:
-    get_store().put(Area.PACKS, f"{key}.pdf", pdf)
+def store_export(key: str, pdf: bytes, filename: str, pages: int, sources, options) -> ExportFile:
+    """Keep a finished pack (a PDF, or a unit's cartridge) and its row, by its key."""
+    get_store().put(Area.PACKS, stored_name(key, filename), pdf)
     if db.session.scalars(select(ExportArtifact.id).where(ExportArtifact.key == key)).first():
         return ExportFile(filename, key, pages, cached=False, data=pdf)
     db.session.add(
@@ -368,7 +374,7 @@ def export_pdf(
         return found
     pdf, pages = packs.render_pack(sources, options, school, country, date, progress, priority)
     filename = export_filename(sources, options, date)
-    return _store(key, pdf, filename, pages, sources, options)
+    return store_export(key, pdf, filename, pages, sources, options)
 
 
 def lesson_set_documents(source: LessonSource) -> tuple[str, ...]:

@@ -25,6 +25,8 @@ from markupsafe import Markup
 from toolkit.admin.settings import logo_bytes
 from toolkit.audit.services import record
 from toolkit.auth.access import public, signed_in
+from toolkit.cartridge.package import DEFAULT_UNIT_TITLE
+from toolkit.cartridge.units import job_spec, unit_output
 from toolkit.content import repository
 from toolkit.content.access import readable_lesson_or_404
 from toolkit.content.markdown import SYMBOL_URL
@@ -32,12 +34,13 @@ from toolkit.exports import bodies, jobs, office, services, stamp
 from toolkit.exports.bodies import StillRendering
 from toolkit.exports.fetcher import asset_files, font_face_css
 from toolkit.exports.letter import MAX_CLASS_NAME, MAX_TEACHER, LetterDetails
-from toolkit.exports.models import JobStatus
+from toolkit.exports.models import JobOutput, JobStatus
 from toolkit.exports.options import (
     DOCUMENTS,
     PAPERS,
     SLIDES,
     VARIANTS,
+    DocumentError,
     OptionError,
     document_label,
     lesson_documents,
@@ -345,6 +348,7 @@ def packs():
         options=options_or_400({"document": "pack"}),
         choices=_choices(),
         max_lessons=services.MAX_PACK_LESSONS,
+        default_title=DEFAULT_UNIT_TITLE,
     )
 
 
@@ -361,11 +365,16 @@ def start_pack():
     found = [readable_lesson_or_404(current_user, slug) for slug in slugs]
     options = options_or_400(request.form)
     try:
+        output, title = unit_output(request.form)
+        if output != JobOutput.PDF:  # a cartridge carries every document of each lesson
+            options = options.with_document("pack")
         services.check_documents([services.lesson_source(f) for f in found], options.document)
-    except OptionError as error:
+    except DocumentError as error:
         flash(f"{error} Choose \u201cEverything\u201d, or leave it out of the pack.", "error")
         return redirect(url_for("exports.packs"))
-    job = jobs.start_pack(current_user, slugs, options)
+    except OptionError as error:
+        abort(400, str(error))
+    job = jobs.start_pack(current_user, slugs, options, output, title)
     return redirect(url_for("exports.job", job_id=job.id))
 
 
@@ -415,6 +424,11 @@ def job_download(job_id: str):
     exported = services.cached_export(found.artifact_key) if found.artifact_key else None
     if exported is None:
         abort(404)
-    record("export.pack_download", found.id, {"lessons": len(found.lessons)})
+    record(
+        "export.pack_download", found.id, {"lessons": len(found.lessons), "output": found.output}
+    )
     db.session.commit()
+    spec = job_spec(found)
+    if spec is not None:
+        return send_download(io.BytesIO(exported.data), spec.mimetype, exported.filename)
     return _send_pdf(exported)
