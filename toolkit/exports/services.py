@@ -364,7 +364,7 @@ def export_pdf(
         filename = export_filename(sources, options, date)
         if keep and not typed:
             key = content_key(sources, options, school, country, date)
-            return _store(key, pdf, filename, body.pages, sources, options)
+            return store_export(key, pdf, filename, body.pages, sources, options)
         return ExportFile(filename, body.key, body.pages, body.cached, data=pdf)
     key = content_key(sources, options, school, country, date)
     found = cached_export(key)
