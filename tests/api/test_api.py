@@ -184,3 +184,33 @@ def test_exports_through_the_api_are_in_the_audit_trail(app, client, library, ma
         ).all()
     assert ("api_token.create", admin.id) in actions
     assert ("export.pack_started", admin.id) in actions
+
+
+def test_a_unit_cartridge_is_made_in_the_background_and_fetched(
+    app, client, library, make_user, make_token
+):
+    import io
+    import zipfile
+
+    from toolkit.cartridge.check import check_cartridge
+
+    app.config["EXPORT_JOBS_IMMEDIATE"] = True
+    bearer = {"Authorization": f"Bearer {make_token(make_user('teacher').id)}"}
+    body = {
+        "lessons": ["getting-help-11-14", "second-lesson-11-14"],
+        "output": "cartridge-1.1",
+        "title": "Year 8 online safety",
+    }
+    job = client.post("/api/v1/exports", json=body, headers=bearer).get_json()
+    assert job["output"] == "cartridge-1.1"
+    state = client.get(job["url"], headers=bearer).get_json()
+    assert state["status"] == "done", state
+    made = client.get(state["file_url"], headers=bearer)
+    assert made.mimetype == "application/vnd.ims.imsccv1p1"
+    assert ".imscc" in made.headers["Content-Disposition"]
+    data = made.get_data()
+    assert check_cartridge(data, "1.1") == []
+    manifest = zipfile.ZipFile(io.BytesIO(data)).read("imsmanifest.xml").decode()
+    assert "Year 8 online safety" in manifest
+    odd = client.post("/api/v1/exports", json={**body, "output": "scorm"}, headers=bearer)
+    assert odd.status_code == 400 and odd.get_json()["errors"][0]["field"] == "output"

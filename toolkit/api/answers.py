@@ -162,6 +162,7 @@ def export_job(job: ExportJob) -> schemas.ExportJob:
         message=view.text,
         lessons=list(job.lessons),
         options={k: str(v) for k, v in job.options.items()},
+        output=str(job.output),
         created_at=job.created_at,
         finished_at=job.finished_at,
         url=url_for("api.get_export", job_id=job.id),

@@ -80,11 +80,14 @@ def _operation(op: Operation, defs: dict, choices: dict) -> dict:
             },
         }
     if op.response is not None:
-        content = {op.media_type: {"schema": {"$ref": REF.format(model=op.response.__name__)}}}
-    elif op.media_type == "application/json":
-        content = {op.media_type: {"schema": {"type": "object"}}}
-    else:
-        content = {op.media_type: {"schema": {"type": "string", "format": "binary"}}}
+        content = {"application/json": {"schema": {"$ref": REF.format(model=op.response.__name__)}}}
+    else:  # a file (OpenAPI 3.1 describes binary content by its media type)
+        content = {
+            kind: {"schema": {"type": "object"}}
+            if kind == "application/json"
+            else {"schema": {"type": "string", "contentMediaType": kind}}
+            for kind in op.media_types
+        }
     responses = {str(op.status): {"description": HTTPStatus(op.status).phrase, "content": content}}
     errors = (*TOKEN_ERRORS, *op.errors) if op.scope is not None else op.errors
     for status in sorted(set(errors)):

@@ -39,7 +39,7 @@ class Operation:
     body: type[BaseModel] | None
     response: type[BaseModel] | None
     status: int
-    media_type: str = "application/json"
+    media_types: tuple[str, ...] = ("application/json",)
     errors: tuple[int, ...] = ()
     path_params: dict[str, str] = field(default_factory=dict)
 
@@ -165,7 +165,7 @@ class Api:
         query: type[BaseModel] | None = None,
         body: type[BaseModel] | None = None,
         status: int = 200,
-        media_type: str = "application/json",
+        media_type: str | tuple[str, ...] = "application/json",
         errors: tuple[int, ...] = (),
         path_params: dict[str, str] | None = None,
     ) -> Callable[[Callable], Callable]:
@@ -184,7 +184,7 @@ class Api:
                 body=body,
                 response=response,
                 status=status,
-                media_type=media_type,
+                media_types=(media_type,) if isinstance(media_type, str) else media_type,
                 errors=errors,
                 path_params=path_params or {},
             )
@@ -219,7 +219,7 @@ class Api:
                     answer.headers.update(headers)
                     return answer
                 response = Response(
-                    answer.body.model_dump_json(), answer.status, mimetype=media_type
+                    answer.body.model_dump_json(), answer.status, mimetype="application/json"
                 )
                 response.headers.update({**headers, **answer.headers})
                 response.headers["Cache-Control"] = "no-store"

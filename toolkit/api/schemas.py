@@ -30,6 +30,7 @@ Duration = Literal["short", "standard", "long", "extended"]
 Paper = Literal[tuple(PAPERS)]  # type: ignore[valid-type]
 Variant = Literal[tuple(VARIANTS)]  # type: ignore[valid-type]
 Document = Literal["pack", "plan", "handout", "cards", "letter", "take-home"]
+Output = Literal["pdf", "cartridge-1.1", "cartridge-1.3"]
 
 
 class Query(BaseModel):
@@ -78,6 +79,14 @@ class ExportRequest(BaseModel):
     paper: Paper | None = Field(None, description="The school's paper size when left out.")
     variant: Variant = "standard"
     country: str | None = CountryCode
+    output: Output = Field(
+        "pdf",
+        description="`pdf`, or an IMS Common Cartridge of the lessons' documents, pages and "
+        "help links: `cartridge-1.1` for Moodle, `cartridge-1.3` for Canvas and others.",
+    )
+    title: str = Field(
+        "", max_length=120, pattern=TEXT, description="A cartridge's title (the unit's name)."
+    )
 
 
 class LessonSummary(BaseModel):
@@ -189,10 +198,11 @@ class ExportJob(BaseModel):
     message: str
     lessons: list[str]
     options: dict[str, str]
+    output: Output
     created_at: UtcTime
     finished_at: UtcTime | None
     url: str
-    file_url: str | None = Field(description="Where to fetch the PDF once status is done.")
+    file_url: str | None = Field(description="Where to fetch the file once status is done.")
 
 
 class FieldError(BaseModel):

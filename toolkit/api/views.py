@@ -27,6 +27,8 @@ from toolkit.api.schemas import (
 )
 from toolkit.audit.services import record
 from toolkit.builder.services import my_lessons as own_lessons
+from toolkit.cartridge.profiles import SPECS
+from toolkit.cartridge.units import job_spec, unit_output
 from toolkit.content import repository
 from toolkit.content.access import can_read, lesson_by_slug
 from toolkit.exports import jobs, services
@@ -93,11 +95,13 @@ def my_lessons() -> Answer:
     errors=(404, 415),
 )
 def start_export(body: ExportRequest) -> Answer:
-    """Print lessons as one PDF in the background.
+    """Print lessons as one PDF, or make a Common Cartridge of them, in the background.
 
     Answers at once with the export's state; poll its `url` until `status` is `done`, then
     fetch `file_url`. One lesson with `document: handout` prints the handout alone; several
-    lessons with `document: pack` print a unit pack with its contents page.
+    lessons with `document: pack` print a unit pack with its contents page. With `output`
+    `cartridge-1.1` or `cartridge-1.3`, the file is a cartridge with each lesson's documents
+    (`document` is then ignored).
     """
     slugs = list(dict.fromkeys(body.lessons))
     found = [_lesson_or_404(slug) for slug in slugs]
@@ -106,7 +110,8 @@ def start_export(body: ExportRequest) -> Answer:
         services.check_documents([services.lesson_source(f) for f in found], options.document)
     except OptionError as error:
         raise ApiProblem(400, "Bad request", str(error), kind="invalid-request") from None
-    job = jobs.start_pack(current_user, slugs, options)
+    output, title = unit_output({"output": body.output, "title": body.title})
+    job = jobs.start_pack(current_user, slugs, options, output, title)
     view = answers.export_job(job)
     return Answer(view, 202, {"Location": view.url})
 
@@ -129,12 +134,12 @@ def get_export(job_id: str) -> Answer:
     "/exports/{job_id}/file",
     scope=Scope.EXPORT,
     response=None,
-    media_type="application/pdf",
+    media_type=("application/pdf", *(spec.mimetype for spec in SPECS.values())),
     errors=(404, 409),
     path_params=JOB,
 )
 def get_export_file(job_id: str):
-    """The finished PDF of an export."""
+    """The finished file of an export: a PDF, or a Common Cartridge (`.imscc`)."""
     job = _job_or_404(job_id)
     if job.status != JobStatus.DONE:
         raise ApiProblem(
@@ -146,11 +151,13 @@ def get_export_file(job_id: str):
     exported = services.cached_export(job.artifact_key) if job.artifact_key else None
     if exported is None:
         raise ApiProblem(404, "Not found", "This export's file is no longer kept: start it again.")
-    record("export.pack_download", job.id, {"lessons": len(job.lessons), "api": True})
+    details = {"lessons": len(job.lessons), "output": str(job.output), "api": True}
+    record("export.pack_download", job.id, details)
     db.session.commit()
+    spec = job_spec(job)
     return send_file(
         io.BytesIO(exported.data),
-        mimetype="application/pdf",
+        mimetype=spec.mimetype if spec else "application/pdf",
         as_attachment=True,
         download_name=exported.filename,
         max_age=0,
