@@ -1,11 +1,14 @@
-"""Pictures for Office files: the symbols as PNG (Word and PowerPoint take no SVG) and the logo."""
+"""Pictures for Office files: the symbols and QR codes as PNG (Word and PowerPoint take no
+SVG) and the logo."""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from io import BytesIO
 
 from toolkit.content.markdown import SYMBOL_URL
 from toolkit.content.symbols import symbols
+from toolkit.exports.qr import qr_png
 from toolkit.uploads import Uploads, upload_for_url
 
 SYMBOL_PIXELS = 480  # about 40 mm at 300 dpi: sharp on paper and on a projector
@@ -40,3 +43,20 @@ def symbol_name(src: str) -> str:
 def logo_image(logo_url: str | None, uploads: Uploads) -> bytes | None:
     """The stored logo a print URL (`toolkit-upload:/logos/<file>`) names, if the job has it."""
     return upload_for_url(logo_url, uploads)
+
+
+def route_qr_url(item) -> str:
+    """The web address of a help route's QR code in a list item of print HTML ("" if none)."""
+    found = (span for span in item.find_all("span") if span.has_class("route-qr"))
+    return next((span.attrs.get("data-qr", "") for span in found), "")
+
+
+def add_route_qr(paragraph, item, width) -> None:
+    """A help route's QR code as a PNG at the end of its paragraph (Word takes no SVG)."""
+    url = route_qr_url(item)
+    if not url:
+        return
+    run = paragraph.add_run()
+    run.add_break()
+    picture = run.add_picture(BytesIO(qr_png(url)), width=width)
+    picture._inline.docPr.set("descr", f"QR code: {url}")
