@@ -57,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     from toolkit.library.views import bp as library_bp
     from toolkit.main.views import bp as main_bp
     from toolkit.review.views import bp as review_bp
+    from toolkit.sharing.views import bp as sharing_bp
     from toolkit.slides.views import bp as slides_bp
 
     app.register_blueprint(auth_bp)
@@ -68,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(slides_bp)
     app.register_blueprint(builder_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(sharing_bp)
 
     from toolkit.cli import register_commands
     from toolkit.deployment import registry
