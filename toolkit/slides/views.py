@@ -39,7 +39,8 @@ def _slides_request(slug: str):
 def present(slug: str):
     """The slides full screen in the browser: arrow keys, speaker notes on N (no CDN, no
     external script); without JavaScript, every slide one after the other."""
-    found, options, _, _ = _slides_request(slug)
+    found = readable_lesson_or_404(current_user, slug)
+    options = options_or_400(request.args).with_document(SLIDES)
     back = back_to_options(slug, options.with_document("plan"), NO_LETTER_DETAILS)
     return presenter_page(found, options, back)
 
