@@ -51,12 +51,23 @@ def route_qr_url(item) -> str:
     return next((span.attrs.get("data-qr", "") for span in found), "")
 
 
+def _add_qr_picture(run, url: str, width) -> None:
+    picture = run.add_picture(BytesIO(qr_png(url)), width=width)
+    picture._inline.docPr.set("descr", f"QR code: {url}")
+
+
 def add_route_qr(paragraph, item, width) -> None:
     """A help route's QR code as a PNG at the end of its paragraph (Word takes no SVG)."""
     url = route_qr_url(item)
-    if not url:
-        return
-    run = paragraph.add_run()
-    run.add_break()
-    picture = run.add_picture(BytesIO(qr_png(url)), width=width)
-    picture._inline.docPr.set("descr", f"QR code: {url}")
+    if url:
+        run = paragraph.add_run()
+        run.add_break()
+        _add_qr_picture(run, url, width)
+
+
+def add_route_codes(target, strip, width) -> None:
+    """The letter home's strip of codes: each code, then its route's name, a paragraph each."""
+    for code in (span for span in strip.find_all("span") if span.has_class("route-code")):
+        paragraph = target.add_paragraph()
+        _add_qr_picture(paragraph.add_run(), route_qr_url(code), width)
+        paragraph.add_run("  " + code.text())

@@ -19,7 +19,14 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from toolkit.office.images import add_route_qr, logo_image, symbol_alt, symbol_name, symbol_png
+from toolkit.office.images import (
+    add_route_codes,
+    add_route_qr,
+    logo_image,
+    symbol_alt,
+    symbol_name,
+    symbol_png,
+)
 from toolkit.office.tree import Element, Run, lead_and_rest, parse, runs
 from toolkit.uploads import Uploads
 
@@ -345,6 +352,8 @@ class WordWriter:
                 self.drawing(child, container)
             elif "card-sheet" in classes:
                 self.cards(child)
+            elif "route-codes" in classes:
+                add_route_codes(target, child, QR_SIZE)
             elif tag in ("div", "section", "header", "article", "aside", "main", "li", "td"):
                 self.blocks(child, level, container, inline_done)
             elif tag == "blockquote":
