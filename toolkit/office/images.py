@@ -65,9 +65,12 @@ def add_route_qr(paragraph, item, width) -> None:
         _add_qr_picture(run, url, width)
 
 
-def add_route_codes(target, strip, width) -> None:
-    """The letter home's strip of codes: each code, then its route's name, a paragraph each."""
-    for code in (span for span in strip.find_all("span") if span.has_class("route-code")):
-        paragraph = target.add_paragraph()
-        _add_qr_picture(paragraph.add_run(), route_qr_url(code), width)
-        paragraph.add_run("  " + code.text())
+def add_route_codes(target, strip, width, per_row: int = 4) -> None:
+    """The letter home's strip of codes as a table: each code with its route's name under it."""
+    codes = [span for span in strip.find_all("span") if span.has_class("route-code")]
+    table = target.add_table(rows=0, cols=per_row)
+    for start in range(0, len(codes), per_row):
+        cells = table.add_row().cells
+        for cell, code in zip(cells, codes[start : start + per_row], strict=False):
+            _add_qr_picture(cell.paragraphs[0].add_run(), route_qr_url(code), width)
+            cell.add_paragraph(code.text())
