@@ -60,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     from toolkit.library.views import bp as library_bp
     from toolkit.main.views import bp as main_bp
     from toolkit.review.views import bp as review_bp
+    from toolkit.sharing.views import bp as sharing_bp
     from toolkit.slides.views import bp as slides_bp
 
     app.register_blueprint(auth_bp)
@@ -72,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(slides_bp)
     app.register_blueprint(builder_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(sharing_bp)
     app.register_blueprint(api_tokens_bp)
     # The API is called with a token in a header, which no other site can make a browser send,
     # so it needs no CSRF token (and never reads the session cookie).

@@ -19,6 +19,7 @@ from toolkit.content.models import (
 from toolkit.deployment.models import ServerProcess
 from toolkit.exports.models import ExportArtifact, ExportJob
 from toolkit.review.models import Review
+from toolkit.sharing.models import ShareLink
 from toolkit.storage.database import CachedFileRow, StoredFileRow
 from toolkit.throttle import ThrottleCounter
 
@@ -40,6 +41,7 @@ __all__ = [
     "Organisation",
     "Review",
     "ServerProcess",
+    "ShareLink",
     "Strand",
     "StoredFileRow",
     "ThrottleCounter",

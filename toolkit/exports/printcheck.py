@@ -133,8 +133,9 @@ class _Tree(HTMLParser):
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
-        if tag not in VOID:
-            self.stack.pop().end = self.stack[-1].children[-1].tag_end
+        if tag not in VOID:  # `<path ... />` in an inline SVG: it ends where it starts
+            element = self.stack.pop()
+            element.end = element.tag_end
 
     def handle_endtag(self, tag):
         offset = self._offset()

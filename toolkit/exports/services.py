@@ -55,7 +55,7 @@ from toolkit.uploads import LOGO_FOLDER, UPLOAD_SCHEME
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "print"
 SLIDE_TEMPLATE_DIR = TEMPLATE_DIR.parent / "slides"
 # Bump when the meaning of the inputs changes in a way the template files do not show.
-TEMPLATE_VERSION = "3"  # 3: worksheet syntax (tasks, tick tables, grids, answers)
+TEMPLATE_VERSION = "4"  # 4: QR codes beside the help routes on handouts and letters
 MAX_PACK_LESSONS = 60
 
 

@@ -26,6 +26,7 @@ from toolkit.content.slides import split_slides
 from toolkit.content.symbols import ATTRIBUTION
 from toolkit.exports.letter import NO_LETTER_DETAILS, LetterDetails
 from toolkit.exports.options import ExportOptions, document_label, lesson_documents
+from toolkit.exports.qr import route_qr_svg
 
 # Adults' image-abuse routes are of use to a teacher only around the oldest band.
 ADULT_IMAGE_ROLE = "adult-image-abuse"
@@ -186,6 +187,11 @@ class Route:
         too_old = self.min_age is not None and self.min_age > oldest
         too_young = self.max_age is not None and self.max_age < youngest
         return not (too_old or too_young or self.adults_only)
+
+    @property
+    def qr_svg(self) -> Markup:
+        """A QR code of its web page, printed beside the address (which stays in text)."""
+        return route_qr_svg(self.web) if self.web else Markup("")
 
     @property
     def contact(self) -> str:

@@ -210,15 +210,23 @@ def download(slug: str):
 
 
 def _preparing_page(slug: str, found, options, letter: LetterDetails):
-    """The document is still being laid out: say so, and fetch it when it is ready."""
     query = {**options.as_dict(), **letter.as_query()}
+    urls = {
+        "ready_url": url_for("exports.ready", slug=slug, **query),
+        "download_url": url_for("exports.download", slug=slug, **query),
+        "back_url": back_to_options(slug, options, letter),
+    }
+    return preparing_page(found, options, urls)
+
+
+def preparing_page(found, options, urls: dict[str, str]):
+    """The document is still being laid out: say so, and fetch it when it is ready (`urls`:
+    ready_url, download_url, back_url and, optional, back_label)."""
     page = render_template(
         "exports/preparing.html",
         lesson=services.lesson_source(found),
         document=document_label(options.document, found.current_version.audience),
-        ready_url=url_for("exports.ready", slug=slug, **query),
-        download_url=url_for("exports.download", slug=slug, **query),
-        back_url=back_to_options(slug, options, letter),
+        **{"back_label": "Export options", **urls},
     )
     return page, 202, {"Cache-Control": "no-store", "Retry-After": "2"}
 

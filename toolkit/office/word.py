@@ -19,7 +19,14 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from toolkit.office.images import logo_image, symbol_alt, symbol_name, symbol_png
+from toolkit.office.images import (
+    add_route_codes,
+    add_route_qr,
+    logo_image,
+    symbol_alt,
+    symbol_name,
+    symbol_png,
+)
 from toolkit.office.tree import Element, Run, lead_and_rest, parse, runs
 from toolkit.uploads import Uploads
 
@@ -35,6 +42,7 @@ SHAPES = {"draw-hand": (Mm(125), Mm(150)), "draw-face": (Mm(95), Mm(95))}
 SQUARE = Mm(55)
 FACE_PAIR = Mm(80)
 SYMBOL_SIZE = Mm(22)
+QR_SIZE = Mm(17)  # as printed (print.css): the modules stay readable on paper
 PICTURED = ("handout", "cards")  # the documents that print the symbols (print.css)
 YOUNG_DOCUMENTS = {"document-handout", "document-cards"}
 YOUNG_SIZE = {False: 14, True: 18}  # ages 4-7: no text under 14 pt (18 pt in large print)
@@ -240,6 +248,7 @@ class WordWriter:
                 num_pr.get_or_add_numId().val = num_id
             lead, rest = lead_and_rest(item)
             self.add_runs(paragraph, lead)
+            add_route_qr(paragraph, item, QR_SIZE)
             self.blocks(rest, level + 1, container, inline_done=True)
 
     def _restart_numbering(self, start: int) -> int:
@@ -343,6 +352,8 @@ class WordWriter:
                 self.drawing(child, container)
             elif "card-sheet" in classes:
                 self.cards(child)
+            elif "route-codes" in classes:
+                add_route_codes(target, child, QR_SIZE)
             elif tag in ("div", "section", "header", "article", "aside", "main", "li", "td"):
                 self.blocks(child, level, container, inline_done)
             elif tag == "blockquote":

@@ -17,12 +17,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import segno
 from markupsafe import Markup, escape
 
 from toolkit.content.markdown import SYMBOL_URL, symbol_image
 from toolkit.content.schema import PUPIL_OBJECTIVE, SESSION_OBJECTIVE
 from toolkit.content.symbols import ATTRIBUTION
+from toolkit.exports.qr import qr_svg
 from toolkit.exports.viewmodel import Card, PrintBlock, PrintLesson, Route, School
 
 ROUTES_PER_SLIDE = 2
@@ -52,7 +52,7 @@ class RouteItem:
     @property
     def qr_svg(self) -> Markup:
         """Drawn only where it is shown (the PDF and browser); PowerPoint draws its own PNG."""
-        return qr_svg(self.url) if self.url else Markup("")
+        return qr_svg(self.url, border=2, label="QR code") if self.url else Markup("")
 
 
 @dataclass
@@ -123,13 +123,6 @@ def plain_text(html: str) -> str:
         text = text.replace(tag, tag + "\x00")
     lines = (Markup(part).striptags() for part in text.split("\x00"))  # noqa: S704 (ours)
     return "\n".join(line for line in lines if line)
-
-
-def qr_svg(url: str) -> Markup:
-    """A QR code of a web address as inline SVG (our own drawing: no external file)."""
-    code = segno.make(url, error="m")
-    svg = code.svg_inline(scale=4, border=2, dark="#000", light="#fff", omitsize=True)
-    return Markup(svg.replace("<svg ", '<svg class="qr" role="img" aria-label="QR code" ', 1))  # noqa: S704
 
 
 def route_item(route: Route) -> RouteItem:

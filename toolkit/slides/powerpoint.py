@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from io import BytesIO
 
-import segno
 from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -19,6 +18,7 @@ from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Mm, Pt
 
+from toolkit.exports.qr import qr_png
 from toolkit.office.images import logo_image, symbol_alt, symbol_png
 from toolkit.office.tree import Element, Run, lead_and_rest, parse, runs
 from toolkit.slides.deck import Deck, RouteItem, Slide
@@ -222,9 +222,8 @@ def _route(slide, route: RouteItem, left, top, width, sizes: tuple[Pt, Pt, Pt]) 
     """A route: its QR code, then beside it the name, phone and address, and what it is for."""
     name_size, text_size, purpose_size = sizes
     if route.url:
-        png = BytesIO()
-        segno.make(route.url, error="m").save(png, kind="png", scale=10, border=2)
-        _picture(slide, png.getvalue(), left, top, QR_SIZE, f"QR code: {route.url}")
+        png = qr_png(route.url, border=2)
+        _picture(slide, png, left, top, QR_SIZE, f"QR code: {route.url}")
     text_left = left + QR_SIZE + Mm(6)
     box = slide.shapes.add_textbox(text_left, top, width - (text_left - left), ROUTE_HEIGHT)
     frame = box.text_frame

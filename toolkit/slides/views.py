@@ -39,8 +39,16 @@ def _slides_request(slug: str):
 def present(slug: str):
     """The slides full screen in the browser: arrow keys, speaker notes on N (no CDN, no
     external script); without JavaScript, every slide one after the other."""
-    found, options, country, school = _slides_request(slug)
-    printed = school.school
+    found = readable_lesson_or_404(current_user, slug)
+    options = options_or_400(request.args).with_document(SLIDES)
+    back = back_to_options(slug, options.with_document("plan"), NO_LETTER_DETAILS)
+    return presenter_page(found, options, back)
+
+
+def presenter_page(found, options, back_url: str, back_label: str = "") -> str:
+    """The presenter view of a lesson the caller has checked, for the signed-in user's school."""
+    country = services.country_data(options.country)
+    printed = services.school_info(current_user.organisation).school
     if printed.logo_url:  # the browser cannot follow the printer's private scheme
         printed = replace(printed, logo_url=url_for("exports.school_logo"))
     deck = lesson_deck(services.lesson_source(found), printed, country)
@@ -50,7 +58,8 @@ def present(slug: str):
         url_for("static", filename="css/presenter.css"),
     )
     presenter = {
-        "back": back_to_options(slug, options.with_document("plan"), NO_LETTER_DETAILS),
+        "back": back_url,
+        "back_label": back_label or "Back to the export options",
         "script": url_for("static", filename="js/presenter.js"),
     }
     return browser_symbols(deck_html(deck, options, links, presenter))
