@@ -74,6 +74,8 @@ class Defaults:
     EXPORT_JOB_TIMEOUT_SECONDS = 60
     EXPORT_JOB_ATTEMPTS = 2
     EXPORT_JOB_QUEUE_WAIT_SECONDS = 120
+    # Packs (and unit cartridges) one person may have waiting or printing at once.
+    EXPORT_JOBS_PER_USER = 3
 
     # Rendering: one pool per machine, in `toolkit worker`, which web workers reach through this
     # Unix socket (None: <instance>/render.sock; "" renders in the process itself, as tests do).

@@ -40,25 +40,39 @@ def whole_number(text: object, low: int = 0, high: int = MAX_INTEGER) -> int | N
     return value if low <= value <= high else None
 
 
-def _holds_nul(value: object) -> bool:
-    if isinstance(value, str):
-        return NUL in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(v) for v in value)
-    return False
+# In JSON text a NUL can only come as the escape \u0000 (a raw one is invalid JSON). Looking for
+# it in the text, not in the parsed value, costs one linear scan and no recursion, so a deeply
+# nested body cannot exhaust the stack here.
+JSON_NUL = re.compile(rb"\\u0000", re.IGNORECASE)
+
+
+def _json_holds_nul(body: bytes) -> bool:
+    return b"\0" in body or JSON_NUL.search(body) is not None
+
+
+def _parse_json_once() -> None:
+    """Parse a JSON body here (it is kept for the view), refusing one nested too deeply.
+
+    Python's parser raises RecursionError past about a thousand levels, which no caller
+    (Flask-WTF's forms read JSON bodies too) expects: refused here, it is a 400, not a 500.
+    """
+    try:
+        request.get_json(silent=True)
+    except RecursionError:
+        raise RefusedInput("The JSON body is nested too deeply.") from None
 
 
 def refuse_nul_characters() -> None:
     """Refuse a request with a NUL character in its path, query, form fields or JSON body."""
     fields = [request.path, *(part for pair in request.args.items(multi=True) for part in pair)]
+    found = False
     if request.method in ("POST", "PUT", "PATCH"):
         fields += [part for pair in request.form.items(multi=True) for part in pair]
         fields += [f.filename or "" for _, f in request.files.items(multi=True)]
+        found = request.is_json and _json_holds_nul(request.get_data(cache=True))
         if request.is_json:
-            fields.append(request.get_json(silent=True))
-    if any(_holds_nul(value) for value in fields):
+            _parse_json_once()
+    if found or any(NUL in value for value in fields):
         raise RefusedInput(
             "The request holds a NUL character (\\0), which no field accepts. "
             "Remove it (it often comes from text pasted out of another program) and try again."

@@ -173,7 +173,9 @@ def test_exports_through_the_api_are_in_the_audit_trail(app, client, library, ma
 
     admin = make_user("admin")
     login(client, admin.email)
-    made = client.post("/account/tokens/", data={"name": "platform", "scope": "export"})
+    made = client.post(
+        "/account/tokens/", data={"name": "platform", "scope": "export"}, follow_redirects=True
+    )
     secret = made.get_data(as_text=True).split('value="olt_')[1].split('"')[0]
     client.post("/logout")
     headers = {"Authorization": f"Bearer olt_{secret}"}
@@ -184,6 +186,11 @@ def test_exports_through_the_api_are_in_the_audit_trail(app, client, library, ma
         ).all()
     assert ("api_token.create", admin.id) in actions
     assert ("export.pack_started", admin.id) in actions
+    with app.app_context():
+        started = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "export.pack_started")
+        ).one()
+        assert started.detail["via"] == "api"
 
 
 def test_a_unit_cartridge_is_made_in_the_background_and_fetched(
@@ -214,3 +221,68 @@ def test_a_unit_cartridge_is_made_in_the_background_and_fetched(
     assert "Year 8 online safety" in manifest
     odd = client.post("/api/v1/exports", json={**body, "output": "scorm"}, headers=bearer)
     assert odd.status_code == 400 and odd.get_json()["errors"][0]["field"] == "output"
+
+
+def test_odd_bodies_and_parameters_are_refused_by_name(app, client, library, bearer):
+    deep = "[" * 5000 + "]" * 5000
+    for url in ("/api/v1/exports", "/login"):
+        nested = client.post(url, data=deep, content_type="application/json", headers=bearer)
+        assert nested.status_code == 400, url
+    assert (
+        "nested too deeply"
+        in client.post(
+            "/api/v1/exports", data=deep, content_type="application/json", headers=bearer
+        ).get_json()["detail"]
+    )
+    big = {"lessons": ["getting-help-11-14"], "title": "x" * 70_000}
+    too_big = client.post("/api/v1/exports", json=big, headers=bearer)
+    assert too_big.status_code == 413 and too_big.mimetype == PROBLEM
+    for body in ("null", "[]", '"lessons"'):
+        answer = client.post(
+            "/api/v1/exports", data=body, content_type="application/json", headers=bearer
+        )
+        assert answer.get_json()["detail"] == "The body must be a JSON object.", body
+    extra = client.get("/api/v1/me/lessons?foo=1", headers=bearer)
+    assert extra.status_code == 400 and extra.get_json()["errors"][0]["field"] == "foo"
+    nameless = client.get("/api/v1/lessons?=x", headers=bearer)
+    assert (
+        nameless.status_code == 400 and nameless.get_json()["detail"] == "A parameter has no name."
+    )
+    duration = client.get("/api/v1/lessons?duration=abc", headers=bearer).get_json()["errors"]
+    assert duration == [
+        {
+            "field": "duration",
+            "message": "Not one of the allowed values: 'short', 'standard', 'long' or 'extended'.",
+        }
+    ]
+    long_slug = client.get("/api/v1/lessons/" + "a" * 5000, headers=bearer)
+    assert long_slug.status_code == 404 and long_slug.get_data().count(b"a" * 5000) == 1
+    unknown = client.post(
+        "/api/v1/exports",
+        json={"lessons": ["getting-help-11-14", "nope"], "country": "XX"},
+        headers=bearer,
+    ).get_json()
+    assert unknown["errors"][0]["field"] == "lessons.1"
+
+
+def test_one_person_may_have_three_exports_waiting(app, client, library, make_user, make_token):
+    first = {"Authorization": f"Bearer {make_token(make_user('teacher').id)}"}
+    body = {"lessons": ["getting-help-11-14"], "document": "handout"}
+    started = [client.post("/api/v1/exports", json=body, headers=first) for _ in range(4)]
+    assert [a.status_code for a in started] == [202, 202, 202, 429]
+    refused = started[3].get_json()
+    assert refused["type"].endswith("/too-many-exports") and "3 packs" in refused["detail"]
+    # Someone else still gets in line, and is told the queue is busy, not that it is down.
+    second = {"Authorization": f"Bearer {make_token(make_user('teacher').id)}"}
+    job = client.post("/api/v1/exports", json=body, headers=second).get_json()
+    from toolkit.exports.models import ExportJob, JobStatus
+    from toolkit.extensions import db
+    from toolkit.timeutil import utcnow
+
+    with app.app_context():
+        running = db.session.get(ExportJob, started[0].get_json()["id"])
+        running.status, running.heartbeat_at = JobStatus.RUNNING, utcnow()
+        db.session.commit()
+    app.config["EXPORT_JOB_QUEUE_WAIT_SECONDS"] = 0
+    state = client.get(job["url"], headers=second).get_json()
+    assert state["message"] == "Waiting: 3 packs are ahead of this one in the print queue."

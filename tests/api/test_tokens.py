@@ -24,9 +24,10 @@ def test_a_token_is_shown_once_stored_only_as_a_hash_and_audited(app, client, lo
     made = client.post(
         "/account/tokens/", data={"name": "Moodle sync", "scope": "read", "lifetime": "30"}
     )
-    page = made.get_data(as_text=True)
-    assert made.status_code == 200 and made.headers["Cache-Control"] == "no-store"
-    secret = _secret(page)
+    assert made.status_code == 302  # reloading the page that shows it makes no second token
+    shown = client.get(made.headers["Location"])
+    assert shown.headers["Cache-Control"] == "no-store"
+    secret = _secret(shown.get_data(as_text=True))
     assert len(secret) > 40
     listing = client.get("/account/tokens/").get_data(as_text=True)
     assert "Moodle sync" in listing and secret not in listing and secret[:10] in listing
@@ -94,3 +95,24 @@ def test_a_user_has_at_most_twenty_tokens(client, login_as, make_token):
     refused = client.post("/account/tokens/", data={"name": "one more", "scope": "read"})
     assert refused.status_code == 400
     assert "revoke one you no longer use" in refused.get_data(as_text=True)
+
+
+def test_an_administrator_ends_a_users_tokens_with_their_sessions(
+    app, client, make_user, make_token
+):
+    admin, teacher = make_user("admin"), make_user("teacher")
+    first, second = make_token(teacher.id), make_token(teacher.id)
+    login(client, admin.email)
+    ended = client.post(
+        f"/admin/users/{teacher.id}/status", data={"action": "end-sessions"}, follow_redirects=True
+    )
+    assert "2 API tokens revoked" in ended.get_data(as_text=True)
+    for secret in (first, second):
+        headers = {"Authorization": f"Bearer {secret}"}
+        assert client.get("/api/v1/me/lessons", headers=headers).status_code == 401
+    # Deactivating revokes them too: reactivating the account does not bring them back.
+    third = make_token(teacher.id)
+    client.post(f"/admin/users/{teacher.id}/status", data={"action": "deactivate"})
+    client.post(f"/admin/users/{teacher.id}/status", data={"action": "reactivate"})
+    headers = {"Authorization": f"Bearer {third}"}
+    assert client.get("/api/v1/me/lessons", headers=headers).status_code == 401

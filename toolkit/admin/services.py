@@ -8,6 +8,7 @@ from datetime import datetime
 from flask import abort, url_for
 from sqlalchemy import func, or_, select
 
+from toolkit.api.tokens import revoke_all
 from toolkit.audit.services import record
 from toolkit.auth.models import ROLES, User
 from toolkit.auth.services import (
@@ -112,14 +113,17 @@ def account_action(admin: User, user: User, action: str) -> str:
     """Deactivate, reactivate or end the sessions of an account; return a message."""
     if action == "deactivate":
         deactivate(user, actor=admin)
-        message = f"{user.name} can no longer sign in; their sessions have ended."
+        revoke_all(user, actor=admin)  # reactivating must not bring old tokens back
+        message = f"{user.name} can no longer sign in; their sessions and API tokens have ended."
     elif action == "reactivate":
         reactivate(user, actor=admin)
         message = f"{user.name} can sign in again."
     elif action == "end-sessions":
         end_sessions(user)
         record("account.end_sessions", target=user.email, actor=admin)
-        message = f"Every session of {user.name} has ended; they must sign in again."
+        revoked = revoke_all(user, actor=admin)
+        tokens = f" and {revoked} API token{'s' * (revoked != 1)} revoked" if revoked else ""
+        message = f"Every session of {user.name} has ended{tokens}; they must sign in again."
     else:
         raise AccountError(f"Unknown action {action!r}.")
     db.session.commit()

@@ -22,7 +22,7 @@ def _known(name: str, value: str, known: set[str]) -> None:
         raise ApiProblem(
             400,
             "Bad request",
-            f"Unknown {name} {value!r}.",
+            f"There is no {name} {value!r} here.",
             kind="invalid-request",
             errors=[{"field": name, "message": f"Choose one of: {', '.join(sorted(known))}."}],
         )
@@ -59,20 +59,17 @@ def lesson_list(query: schemas.LessonSearch) -> schemas.LessonList:
     )
 
 
+def known_country(code: str) -> str:
+    """The code in capitals if the toolkit has routes for it; a 400 naming `country` if not."""
+    wanted = code.upper()
+    _known("country", wanted, services.country_codes())
+    return wanted
+
+
 def _country(code: str | None) -> dict:
     org = current_user.organisation
-    wanted = (code or (org.country if org else "") or "GB").upper()
-    country = services.country_data(wanted)
-    if country is None:
-        known = ", ".join(sorted(services.country_codes()))
-        raise ApiProblem(
-            400,
-            "Bad request",
-            f"There are no help routes for country {wanted!r}.",
-            kind="invalid-request",
-            errors=[{"field": "country", "message": f"Choose one of: {known}."}],
-        )
-    return country
+    wanted = known_country(code or (org.country if org else "") or "GB")
+    return services.country_data(wanted)
 
 
 def _routes(routes) -> list[schemas.Route]:

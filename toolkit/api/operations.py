@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from toolkit.api import tokens
 from toolkit.api.models import ApiToken, Scope
 from toolkit.api.problems import ApiProblem
+from toolkit.api.schemas import NoQuery
 from toolkit.auth.access import API_TOKEN, PUBLIC
 from toolkit.throttle import count_attempt, counter_key, parse_rates
 
@@ -57,14 +58,20 @@ def _flask_rule(path: str) -> str:
     return re.sub(r"\{(\w+)\}", r"<\1>", path)
 
 
+MAX_BODY = 64 * 1024  # an export request is well under 10 KB
+
+
 def _field_errors(error: ValidationError, where: str) -> list[dict]:
-    return [
-        {
-            "field": ".".join(str(part) for part in item["loc"]) or where,
-            "message": item["msg"],
-        }
-        for item in error.errors(include_url=False)
-    ]
+    """Each wrong field once, by its name (not pydantic's inner path through a union)."""
+    found: dict[str, str] = {}
+    for item in error.errors(include_url=False):
+        names = [str(part) for part in item["loc"] if "[" not in str(part)]
+        name = ".".join(names) or where
+        message = item["msg"]
+        if item["type"] == "literal_error":
+            message = "Not one of the allowed values: " + item["ctx"]["expected"] + "."
+        found.setdefault(name, message)
+    return [{"field": name, "message": message} for name, message in found.items()]
 
 
 def bad_request(detail: str, errors: list[dict] | None = None) -> ApiProblem:
@@ -80,8 +87,13 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
             "A parameter was given more than once.",
             [{"field": name, "message": "Give this parameter once."} for name in repeated],
         )
+    values = request.args.to_dict()
+    if "" in values:
+        raise bad_request(
+            "A parameter has no name.", [{"field": "query", "message": "Remove `=value` pairs."}]
+        )
     try:
-        return model.model_validate(request.args.to_dict())
+        return model.model_validate(values)
     except ValidationError as error:
         raise bad_request("The query string is not valid.", _field_errors(error, "query")) from None
 
@@ -91,9 +103,13 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
         raise ApiProblem(
             415, "Unsupported media type", "Send the body as application/json.", kind="json-only"
         )
-    data = request.get_json(silent=True)
-    if data is None:
-        raise bad_request("The body is not valid JSON.")
+    if (request.content_length or 0) > MAX_BODY or len(request.get_data()) > MAX_BODY:
+        raise ApiProblem(
+            413, "Content too large", f"A request body may hold {MAX_BODY // 1024} KB at most."
+        )
+    data = request.get_json(silent=True)  # one nested too deeply was refused (inputs.py)
+    if not isinstance(data, dict):
+        raise bad_request("The body must be a JSON object.")
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -210,8 +226,9 @@ class Api:
                         )
                     headers = limit(token)
                 arguments = dict(path_values)
+                parsed = parse_query(query or NoQuery)
                 if query is not None:
-                    arguments["query"] = parse_query(query)
+                    arguments["query"] = parsed
                 if body is not None:
                     arguments["body"] = parse_body(body)
                 answer = view(**arguments)

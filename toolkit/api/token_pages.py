@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField
@@ -15,11 +15,14 @@ from toolkit.auth.access import signed_in
 from toolkit.extensions import db
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/account/tokens")
+# A new token waits here (the signed session cookie of its own maker) for the page after the
+# redirect, which shows it once: reloading that page makes no second token.
+JUST_MADE = "api_token_made"
 
 LIFETIME_LABELS = {"30": "30 days", "90": "90 days", "365": "A year", "never": "No end"}
 SCOPE_LABELS = {
     Scope.READ: "Read: search the library, read lessons and your own lessons",
-    Scope.EXPORT: "Read and export: also print lessons as PDFs",
+    Scope.EXPORT: "Read and export: also print lessons as PDFs and make Common Cartridges",
 }
 
 
@@ -41,7 +44,7 @@ class RevokeForm(FlaskForm):
     pass
 
 
-def _page(form: NewTokenForm, made: tokens.NewToken | None = None, status: int = 200):
+def _page(form: NewTokenForm, made: dict | None = None, status: int = 200):
     page = render_template(
         "api/tokens.html",
         form=form,
@@ -58,7 +61,9 @@ def _page(form: NewTokenForm, made: tokens.NewToken | None = None, status: int =
 def index():
     form = NewTokenForm()
     if not form.validate_on_submit():
-        return _page(form, status=400 if form.is_submitted() else 200)
+        if form.is_submitted():
+            return _page(form, status=400)
+        return _page(form, made=session.pop(JUST_MADE, None))
     try:
         made = tokens.create_token(
             current_user, form.name.data, form.scope.data, form.lifetime.data
@@ -67,8 +72,8 @@ def index():
         form.name.errors.append(str(error))
         return _page(form, status=400)
     db.session.commit()
-    # Shown in this answer only: the secret is never stored, so it cannot be shown again.
-    return _page(NewTokenForm(formdata=None), made)
+    session[JUST_MADE] = {"name": made.row.name, "prefix": made.row.prefix, "secret": made.secret}
+    return redirect(url_for("api_tokens.index"))
 
 
 @bp.route("/<int:token_id>/revoke", methods=["POST"])

@@ -94,6 +94,23 @@ def revoke_token(user, token_id: int) -> ApiToken | None:
     return row
 
 
+def revoke_all(user, actor=None) -> int:
+    """Revoke every token of a user (deactivated, or signed out everywhere); how many there were."""
+    rows = active_tokens(user)
+    now = utcnow()
+    for row in rows:
+        row.revoked_at = now
+    if rows:
+        record(
+            "api_token.revoke",
+            user.email,
+            {"tokens": len(rows), "all": True},
+            actor=actor,
+            organisation_id=user.organisation_id,
+        )
+    return len(rows)
+
+
 def authenticate(secret: str) -> ApiToken | None:
     """The usable token with this secret whose user is active, or None."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:

@@ -14,7 +14,7 @@ from flask_login import current_user
 from toolkit.api import answers
 from toolkit.api.models import Scope
 from toolkit.api.openapi import openapi_document
-from toolkit.api.operations import Answer, Api
+from toolkit.api.operations import Answer, Api, bad_request
 from toolkit.api.problems import ApiProblem
 from toolkit.api.schemas import (
     ExportJob,
@@ -39,14 +39,18 @@ from toolkit.extensions import db
 API_VERSION = "1.0.0"
 api = Api("api", "/api/v1")
 bp = api.blueprint
+MAX_SLUG = 120
 SLUG = {"slug": "A lesson's slug, as in its web address."}
 JOB = {"job_id": "The export's id, from starting it."}
 
 
-def _lesson_or_404(slug: str):
-    found = lesson_by_slug(slug) if len(slug) <= 120 else None
+def _lesson_or_404(slug: str, field: str | None = None):
+    found = lesson_by_slug(slug) if len(slug) <= MAX_SLUG else None
     if found is None or not can_read(current_user, found):
-        raise ApiProblem(404, "Not found", f"There is no lesson {slug!r} you may read.")
+        named = f" {slug!r}" if len(slug) <= MAX_SLUG else ""
+        detail = f"There is no lesson{named} you may read."
+        errors = {"errors": [{"field": field, "message": detail}]} if field else {}
+        raise ApiProblem(404, "Not found", detail, **errors)
     return found
 
 
@@ -92,7 +96,7 @@ def my_lessons() -> Answer:
     body=ExportRequest,
     response=ExportJob,
     status=202,
-    errors=(404, 415),
+    errors=(404, 413, 415),
 )
 def start_export(body: ExportRequest) -> Answer:
     """Print lessons as one PDF, or make a Common Cartridge of them, in the background.
@@ -104,14 +108,27 @@ def start_export(body: ExportRequest) -> Answer:
     (`document` is then ignored).
     """
     slugs = list(dict.fromkeys(body.lessons))
-    found = [_lesson_or_404(slug) for slug in slugs]
+    found = [_lesson_or_404(slug, f"lessons.{n}") for n, slug in enumerate(slugs)]
+    if body.country:
+        answers.known_country(body.country)
     try:
         options = services.options_for(answers.option_values(body), current_user.organisation)
+        if body.output != "pdf":  # a cartridge carries every document of each lesson
+            options = options.with_document("pack")
         services.check_documents([services.lesson_source(f) for f in found], options.document)
     except OptionError as error:
-        raise ApiProblem(400, "Bad request", str(error), kind="invalid-request") from None
+        raise bad_request(str(error), [{"field": "document", "message": str(error)}]) from None
     output, title = unit_output({"output": body.output, "title": body.title})
-    job = jobs.start_pack(current_user, slugs, options, output, title)
+    try:
+        job = jobs.start_pack(current_user, slugs, options, output, title, via="api")
+    except jobs.TooManyJobs as error:
+        raise ApiProblem(
+            429,
+            "Too many exports",
+            str(error),
+            kind="too-many-exports",
+            headers={"Retry-After": "60"},
+        ) from None
     view = answers.export_job(job)
     return Answer(view, 202, {"Location": view.url})
 

@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from toolkit.api.tokens import revoke_all
 from toolkit.auth.models import ROLES, Organisation, User
 from toolkit.auth.services import AccountError, create_user, deactivate, find_user
 from toolkit.extensions import db
@@ -63,6 +64,7 @@ def deactivate_command(email: str) -> None:
         raise click.ClickException(f"No account with the email {email}.")
     try:
         deactivate(user)
+        revoke_all(user)  # reactivating must not bring old tokens back
     except AccountError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None

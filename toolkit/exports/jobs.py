@@ -22,7 +22,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from huey import PriorityRedisHuey, SqliteHuey, crontab
 from huey.api import Huey
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from toolkit.audit.services import record
 from toolkit.auth.models import User
@@ -161,10 +161,37 @@ def queue_depth() -> int | None:
         return None
 
 
+class TooManyJobs(Exception):
+    """The user already has as many packs waiting or printing as one person may."""
+
+
 def start_pack(
-    user, slugs: list[str], options: ExportOptions, output=JobOutput.PDF, title: str = ""
+    user,
+    slugs: list[str],
+    options: ExportOptions,
+    output=JobOutput.PDF,
+    title: str = "",
+    via: str = "web",
 ) -> ExportJob:
-    """Record a pack job (a PDF, or a unit's Common Cartridge) and put it on the queue."""
+    """Record a pack job (a PDF, or a unit's Common Cartridge) and put it on the queue.
+
+    Raises TooManyJobs when the user has EXPORT_JOBS_PER_USER packs waiting or printing: the
+    print queue is shared by every school, so one account cannot fill it.
+    """
+    limit = int(current_app.config["EXPORT_JOBS_PER_USER"])
+    unfinished = db.session.scalar(
+        select(func.count())
+        .select_from(ExportJob)
+        .where(
+            ExportJob.user_id == user.id,
+            ExportJob.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)),
+        )
+    )
+    if unfinished >= limit:
+        raise TooManyJobs(
+            f"You have {unfinished} packs waiting or printing, as many as one person may. "
+            "Start this one when one of them is ready."
+        )
     job = ExportJob(
         id=uuid.uuid4().hex,
         user_id=user.id,
@@ -177,7 +204,7 @@ def start_pack(
         heartbeat_at=utcnow(),
     )
     db.session.add(job)
-    details = {"lessons": len(slugs), **options.as_dict(), "output": str(job.output)}
+    details = {"lessons": len(slugs), **options.as_dict(), "output": str(job.output), "via": via}
     record("export.pack_started", job.id, details)
     db.session.commit()
     _enqueue(job.id)
@@ -406,12 +433,7 @@ def job_view(job: ExportJob, now: datetime | None = None) -> JobView:
         parts = "documents" if job.output == JobOutput.PDF else "lessons"
         text = f"Printing: {job.done} of {job.total} {parts} done."
     else:
-        wait = float(current_app.config["EXPORT_JOB_QUEUE_WAIT_SECONDS"])
-        waiting = now - job.heartbeat_at > timedelta(seconds=wait)
-        if waiting:
-            text = NOT_PICKED_UP.format(waited=_duration(now - job.heartbeat_at))
-        else:
-            text = job.message or "Waiting for the print worker to start."
+        text, waiting = _queued_text(job, now)
     return JobView(
         status=str(job.status),
         done=job.done,
@@ -420,6 +442,35 @@ def job_view(job: ExportJob, now: datetime | None = None) -> JobView:
         waiting_for_worker=waiting,
         can_start_again=job.status == JobStatus.FAILED,
     )
+
+
+def _queued_text(job: ExportJob, now: datetime) -> tuple[str, bool]:
+    """What a queued job's page says, and whether the worker seems not to be running.
+
+    A worker printing other packs still beats for them, so a queue that is only busy is told
+    apart from one that nobody reads.
+    """
+    ahead = db.session.scalar(
+        select(func.count())
+        .select_from(ExportJob)
+        .where(
+            ExportJob.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)),
+            ExportJob.created_at < job.created_at,
+        )
+    )
+    alive_since = now - timedelta(seconds=float(current_app.config["EXPORT_JOB_TIMEOUT_SECONDS"]))
+    busy = db.session.scalar(
+        select(func.count())
+        .select_from(ExportJob)
+        .where(ExportJob.status == JobStatus.RUNNING, ExportJob.heartbeat_at >= alive_since)
+    )
+    if ahead and busy:
+        packs = "pack is" if ahead == 1 else "packs are"
+        return f"Waiting: {ahead} {packs} ahead of this one in the print queue.", False
+    wait = float(current_app.config["EXPORT_JOB_QUEUE_WAIT_SECONDS"])
+    if now - job.heartbeat_at > timedelta(seconds=wait):
+        return NOT_PICKED_UP.format(waited=_duration(now - job.heartbeat_at)), True
+    return job.message or "Waiting for the print worker to start.", False
 
 
 def _duration(delta: timedelta) -> str:

@@ -382,7 +382,11 @@ def start_pack():
         return redirect(url_for("exports.packs"))
     except OptionError as error:
         abort(400, str(error))
-    job = jobs.start_pack(current_user, slugs, options, output, title)
+    try:
+        job = jobs.start_pack(current_user, slugs, options, output, title)
+    except jobs.TooManyJobs as error:
+        flash(str(error), "error")
+        return redirect(url_for("exports.packs"))
     return redirect(url_for("exports.job", job_id=job.id))
 
 
@@ -418,7 +422,11 @@ def job_status(job_id: str):
 @signed_in
 def job_start_again(job_id: str):
     found = jobs.job_for(current_user, job_id) or abort(404)
-    started = jobs.start_again(current_user, found)
+    try:
+        started = jobs.start_again(current_user, found)
+    except jobs.TooManyJobs as error:
+        flash(str(error), "error")
+        return redirect(url_for("exports.job", job_id=found.id))
     if started is None:
         flash("This pack has not failed, so it was not started again.", "info")
         return redirect(url_for("exports.job", job_id=found.id))

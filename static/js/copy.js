@@ -1,4 +1,6 @@
-// Share links: a Copy button beside the link (without JavaScript the field is selectable).
+// A Copy button beside a read-only field (a share link, a new API token). Without JavaScript
+// the button stays hidden and the field is selectable. The button's data-copied says what to
+// do with the copied text.
 (function () {
   "use strict";
 
@@ -19,11 +21,11 @@
     field.select();
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(field.value).then(
-        function () { say("Copied. Paste it into an email or a message to colleagues."); },
-        function () { say("Could not copy: the link is selected, press Ctrl+C (or Cmd+C)."); }
+        function () { say(button.dataset.copied || "Copied."); },
+        function () { say("Could not copy: the text is selected, press Ctrl+C (or Cmd+C)."); }
       );
     } else {
-      say("The link is selected: press Ctrl+C (or Cmd+C) to copy it.");
+      say("The text is selected: press Ctrl+C (or Cmd+C) to copy it.");
     }
   });
 })();
