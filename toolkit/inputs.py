@@ -72,7 +72,7 @@ def refuse_nul_characters() -> None:
         found = request.is_json and _json_holds_nul(request.get_data(cache=True))
         if request.is_json:
             _parse_json_once()
-    if found or any(NUL in value for value in fields):
+    if found or any(isinstance(value, str) and NUL in value for value in fields):
         raise RefusedInput(
             "The request holds a NUL character (\\0), which no field accepts. "
             "Remove it (it often comes from text pasted out of another program) and try again."
